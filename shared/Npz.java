@@ -65,9 +65,9 @@ public final class Npz {
                     zip.closeEntry();
                 }
             } catch (IOException e) {
-                throw e;
+                throw new java.io.UncheckedIOException(e);
             } catch (Exception e) {
-                throw new IOException("cannot encode arrays for " + file, e);
+                throw new IllegalStateException("cannot encode arrays for " + file, e);
             }
         });
     }
