@@ -1,0 +1,205 @@
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The lecture's classifiers: Linear layers with an activation after every layer but the last, which gives logits.
+ * {@link #lecture} is {@code hidden(2, W), latent(W, 2), output(2, 2)}; {@link #deep} is
+ * {@code hidden1(2, W) .. hiddenN(W, W), latent(W, 2), output(2, 2)}. Parameter names and shapes are PyTorch's
+ * state_dict ones. Working buffers are allocated once per batch size, so a training loop allocates nothing.
+ */
+public final class Mlp {
+    private final List<Linear> layers;
+    private final Activation activation;
+    private final DataType type;
+    /** Buffers of the last few batch sizes (train, test, a plot grid); older ones are dropped for the GC. */
+    private final Map<Long, Buffers> buffers = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Buffers> eldest) {
+            return size() > 3;
+        }
+    };
+
+    /** The loss and accuracy of one forward pass over a batch. */
+    public record Evaluation(double loss, double accuracy) {}
+
+    private Mlp(List<Linear> layers, Activation activation, DataType type) {
+        this.layers = List.copyOf(layers);
+        this.activation = activation;
+        this.type = type;
+    }
+
+    /** The lecture net: {@code hidden = Linear(2, width), latent = Linear(width, 2), output = Linear(2, 2)}. */
+    public static Mlp lecture(int width, Activation activation, DataType type) {
+        return new Mlp(List.of(new Linear("hidden", 2, width, type), new Linear("latent", width, 2, type),
+                new Linear("output", 2, 2, type)), activation, type);
+    }
+
+    /** {@code hidden1 .. hidden<depth>} of width {@code width}, then {@code latent = Linear(width, 2)}, {@code output}. */
+    public static Mlp deep(int depth, int width, Activation activation, DataType type) {
+        if (depth < 1) throw new IllegalArgumentException("depth must be at least 1, got " + depth);
+        var layers = new ArrayList<Linear>();
+        for (int i = 1; i <= depth; i++) layers.add(new Linear("hidden" + i, i == 1 ? 2 : width, width, type));
+        layers.add(new Linear("latent", width, 2, type));
+        layers.add(new Linear("output", 2, 2, type));
+        return new Mlp(layers, activation, type);
+    }
+
+    /** Sets every parameter to PyTorch's initial value after {@code torch.manual_seed(seed)}; returns this net. */
+    public Mlp initLikeTorch(long seed) {
+        var generator = new TorchInit(seed);
+        for (Linear layer : layers) generator.initLinear(layer.weight(), layer.bias());
+        return this;
+    }
+
+    public List<Linear> layers() { return layers; }
+    public Activation activation() { return activation; }
+    public DataType dataType() { return type; }
+
+    /** The layers whose name starts with "hidden", in order (those whose gradient norms the lecture plots). */
+    public List<Linear> hiddenLayers() {
+        return layers.stream().filter(l -> l.name().startsWith("hidden")).toList();
+    }
+
+    public Linear layer(String name) {
+        for (Linear layer : layers) if (layer.name().equals(name)) return layer;
+        throw new IllegalArgumentException("no layer '" + name + "'; layers are " + layers.stream().map(Linear::name).toList());
+    }
+
+    /**
+     * The logits [n, classes] of a batch x [n, 2] ('f'-ordered, this net's data type). The result is a buffer of
+     * this net, overwritten by the next pass over a batch of the same size: dup() it to keep it.
+     */
+    public INDArray logits(INDArray x) {
+        Buffers b = buffersFor(x);
+        forward(x, b);
+        return b.outputs[layers.size() - 1];
+    }
+
+    /** Loss and accuracy of a batch, forward only. */
+    public Evaluation evaluate(INDArray x, int[] labels) {
+        INDArray logits = logits(x);
+        return new Evaluation(CrossEntropy.lossAndGradient(logits, labels, null), CrossEntropy.accuracy(logits, labels));
+    }
+
+    /**
+     * Forward pass, mean cross-entropy and backward pass: sets every layer's weightGrad and biasGrad to the gradient
+     * of the mean loss (the analog of {@code loss.backward()} after {@code zero_grad()}). Returns the loss and
+     * accuracy of this forward pass, i.e. of the parameters before any update.
+     */
+    public Evaluation backward(INDArray x, int[] labels) {
+        Buffers b = buffersFor(x);
+        forward(x, b);
+        int last = layers.size() - 1;
+        b.ensureGradients();
+        double loss = CrossEntropy.lossAndGradient(b.outputs[last], labels, b.grads[last]);
+        double accuracy = CrossEntropy.accuracy(b.outputs[last], labels);
+        for (int i = last; i >= 0; i--) {
+            INDArray input = i == 0 ? x : b.outputs[i - 1];
+            INDArray inputGrad = i == 0 ? null : b.grads[i - 1];
+            layers.get(i).backward(input, b.grads[i], inputGrad);
+            if (i > 0) activation.multiplyByDerivative(b.grads[i - 1], b.outputs[i - 1], b.scratch[i - 1]);
+        }
+        return new Evaluation(loss, accuracy);
+    }
+
+    /** The latent layer's output BEFORE its activation, as a new [n, 2] array (the lecture's {@code model.latent(x)}). */
+    public INDArray latent(INDArray x) {
+        Buffers b = buffersFor(x);
+        int latent = layers.size() - 2;
+        INDArray input = x;
+        for (int i = 0; i < latent; i++) {
+            layers.get(i).forward(input, b.outputs[i]);
+            activation.applyInPlace(b.outputs[i]);
+            input = b.outputs[i];
+        }
+        INDArray z = Nd4j.create(type, new long[] {x.size(0), layers.get(latent).out()}, 'f');
+        layers.get(latent).forward(input, z);
+        return z;
+    }
+
+    private void forward(INDArray x, Buffers b) {
+        INDArray input = x;
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).forward(input, b.outputs[i]);
+            if (i < layers.size() - 1) activation.applyInPlace(b.outputs[i]);
+            input = b.outputs[i];
+        }
+    }
+
+    private Buffers buffersFor(INDArray x) {
+        if (x.rank() != 2 || x.size(1) != layers.get(0).in() || x.dataType() != type) {
+            throw new IllegalArgumentException("expected a batch [n, " + layers.get(0).in() + "] of " + type + ", got "
+                    + Arrays.toString(x.shape()) + " of " + x.dataType());
+        }
+        return buffers.computeIfAbsent(x.size(0), n -> new Buffers(n));
+    }
+
+    /** Per-layer outputs (activated in place), their loss gradients and a scratch array, all [n, out] 'f'. */
+    private final class Buffers {
+        final long n;
+        final INDArray[] outputs = new INDArray[layers.size()];
+        INDArray[] grads;
+        INDArray[] scratch;
+
+        Buffers(long n) {
+            this.n = n;
+            for (int i = 0; i < outputs.length; i++) outputs[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
+        }
+
+        /** Gradient buffers only for batches we train on (a plot grid needs no backward pass). */
+        void ensureGradients() {
+            if (grads != null) return;
+            grads = new INDArray[layers.size()];
+            scratch = new INDArray[layers.size()];
+            for (int i = 0; i < grads.length; i++) {
+                grads[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
+                scratch[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
+            }
+        }
+    }
+
+    // ---- state dicts: PyTorch's names and shapes ----
+
+    /** Copies of the parameters under PyTorch's state_dict names ({@code hidden.weight}, {@code hidden.bias}, ...). */
+    public Map<String, INDArray> stateDict() {
+        var state = new LinkedHashMap<String, INDArray>();
+        for (Linear layer : layers) {
+            state.put(layer.name() + ".weight", layer.weight().dup('c'));
+            state.put(layer.name() + ".bias", layer.bias().dup('c'));
+        }
+        return state;
+    }
+
+    /**
+     * Sets every parameter from a state dict; a missing key or a wrong shape is a one-line {@link BadInputException}
+     * naming {@code option}, the key, the expected shape and the one found. Nothing is changed unless all keys fit.
+     */
+    public void loadStateDict(Map<String, INDArray> state, String option) {
+        var checked = new ArrayList<INDArray>();
+        for (Linear layer : layers) {
+            checked.add(Npz.require(state, layer.name() + ".weight", layer.weight().shape(), option));
+            checked.add(Npz.require(state, layer.name() + ".bias", layer.bias().shape(), option));
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            layers.get(i).weight().assign(checked.get(2 * i).castTo(type));
+            layers.get(i).bias().assign(checked.get(2 * i + 1).castTo(type));
+        }
+    }
+
+    /** Reads a state dict saved by {@code np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})}. */
+    public void load(Path npz, String option) {
+        loadStateDict(Npz.read(npz, option), option);
+    }
+
+    /** Writes the parameters as an .npz with PyTorch's state_dict names (atomically). */
+    public void save(Path npz) {
+        Npz.write(npz, stateDict());
+    }
+}

@@ -1,0 +1,85 @@
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.Norm2;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The full-batch training loop of the lecture scripts: per epoch {@code zero_grad; loss = CE(model(X), y);
+ * loss.backward(); opt.step()}. Each epoch's row describes the parameters its forward pass used (before its update):
+ * that pass's loss and train accuracy, the test accuracy of the same parameters, and the L2 norm of every hidden
+ * layer's weight gradient ({@code layer.weight.grad.norm()}).
+ */
+public final class Training {
+    /** One epoch: the loss of its forward pass and the accuracies of the parameters that pass used. */
+    public record Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy) {}
+
+    /** What a run recorded: one row per epoch and {@code gradNorms[epoch][k]} for hidden layer k. */
+    public record History(List<Epoch> epochs, List<String> hiddenLayers, double[][] gradNorms) {
+        public Epoch last() {
+            return epochs.get(epochs.size() - 1);
+        }
+
+        /** {@code epoch,loss,train_acc,test_acc}, accuracies as fractions, Java's shortest round-trip numbers. */
+        public String csv() {
+            var out = new StringBuilder("epoch,loss,train_acc,test_acc\n");
+            for (Epoch e : epochs) {
+                out.append(e.epoch()).append(',').append(e.loss()).append(',').append(e.trainAccuracy()).append(',')
+                        .append(e.testAccuracy()).append('\n');
+            }
+            return out.toString();
+        }
+
+        /** {@code epoch,<hidden layer names>}: the weight-gradient norms per epoch. */
+        public String gradNormsCsv() {
+            var out = new StringBuilder("epoch,").append(String.join(",", hiddenLayers)).append('\n');
+            for (int e = 0; e < gradNorms.length; e++) {
+                out.append(e);
+                for (double norm : gradNorms[e]) out.append(',').append(norm);
+                out.append('\n');
+            }
+            return out.toString();
+        }
+    }
+
+    private Training() {}
+
+    /**
+     * Trains {@code net} for {@code epochs} full-batch epochs on {@code train}, evaluating {@code test} each epoch
+     * (null: no test set, test accuracy NaN); {@code progress} sees every row as soon as it exists. A NaN or infinite
+     * loss stops the run with a {@link DivergedException} naming {@code run} and the epoch.
+     */
+    public static History run(String run, Mlp net, Sgd sgd, Points train, Points test, int epochs, Consumer<Epoch> progress) {
+        INDArray xTrain = train.features(net.dataType());
+        INDArray xTest = test == null ? null : test.features(net.dataType());
+        List<Linear> hidden = net.hiddenLayers();
+        INDArray norm = Nd4j.scalar(net.dataType(), 0.0);   // reused: no allocation per epoch
+        var rows = new ArrayList<Epoch>(epochs);
+        double[][] gradNorms = new double[epochs][hidden.size()];
+        for (int epoch = 0; epoch < epochs; epoch++) {
+            Mlp.Evaluation fit = net.backward(xTrain, train.y());
+            if (!Double.isFinite(fit.loss())) {
+                throw new DivergedException(run + " diverged at epoch " + epoch + ": loss is " + fit.loss()
+                        + " (try a smaller --lr)");
+            }
+            for (int k = 0; k < hidden.size(); k++) {
+                Nd4j.getExecutioner().exec(new Norm2(hidden.get(k).weightGrad(), norm));
+                gradNorms[epoch][k] = norm.getDouble(0);
+            }
+            double testAccuracy = xTest == null ? Double.NaN : CrossEntropy.accuracy(net.logits(xTest), test.y());
+            sgd.step();
+            var row = new Epoch(epoch, fit.loss(), fit.accuracy(), testAccuracy);
+            rows.add(row);
+            progress.accept(row);
+        }
+        return new History(rows, hidden.stream().map(Linear::name).toList(), gradNorms);
+    }
+
+    /** The lecture's progress line, e.g. {@code Epoch 0: loss 0.6931, train acc 50.0%, test acc 49.5%}. */
+    public static String progressLine(Epoch e) {
+        return String.format(Locale.ROOT, "Epoch %d: loss %.4f, train acc %.1f%%, test acc %.1f%%", e.epoch(), e.loss(),
+                100 * e.trainAccuracy(), 100 * e.testAccuracy());
+    }
+}
