@@ -1,0 +1,124 @@
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The parameters of x -> Linear(2, H) -> ReLU -> Linear(H, 2), in PyTorch's nn.Linear layout (out, in):
+ * W1 is [H, 2], b1 [H], W2 [2, H], b2 [2]. The same class holds their gradients dW1, db1, dW2, db2.
+ *
+ * <p>All four are views of one flat vector {@code [W1 | b1 | W2 | b2]}, so a gradient-descent step is a single
+ * BLAS axpy over {@link #flat} (see {@link ManualBackprop#step}). The matrices are 'f'-ordered because ND4J's
+ * gemm is much faster on 'f' operands.
+ */
+public final class TwoLayerNet {
+    public static final int INPUTS = 2;
+    public static final int CLASSES = 2;
+    /** The npz keys, in the order np.savez and {@link #toMap} write them. */
+    public static final String[] KEYS = {"W1", "b1", "W2", "b2"};
+
+    public final int hidden;
+    public final INDArray flat;
+    public final INDArray W1;
+    public final INDArray b1;
+    public final INDArray W2;
+    public final INDArray b2;
+
+    private TwoLayerNet(int hidden, DataType type) {
+        if (hidden < 1) throw new IllegalArgumentException("hidden must be >= 1, got " + hidden);
+        this.hidden = hidden;
+        long h = hidden;
+        flat = Nd4j.create(type, new long[] {INPUTS * h + h + CLASSES * h + CLASSES}, 'f');
+        long w1End = INPUTS * h;
+        long b1End = w1End + h;
+        long w2End = b1End + CLASSES * h;
+        W1 = flat.get(NDArrayIndex.interval(0, w1End)).reshape('f', new long[] {h, INPUTS});
+        b1 = flat.get(NDArrayIndex.interval(w1End, b1End));
+        W2 = flat.get(NDArrayIndex.interval(b1End, w2End)).reshape('f', new long[] {CLASSES, h});
+        b2 = flat.get(NDArrayIndex.interval(w2End, w2End + CLASSES));
+    }
+
+    /** All parameters zero (also the shape of a gradient buffer). */
+    public static TwoLayerNet zeros(int hidden, DataType type) {
+        return new TwoLayerNet(hidden, type);
+    }
+
+    /**
+     * The lecture's init (pytorch_reference.py's manual loop): W ~ N(0, 1) * sqrt(2 / fan_in) (He), zero biases.
+     * Drawn with java.util.Random, W1 then W2, each in row-major (out, in) order; draws are in double, then cast,
+     * so a float32 and a float64 run of one seed start from the same numbers. (PyTorch's generator is a different
+     * one: to start from PyTorch's exact weights, save them with np.savez and load them with {@link #load}.)
+     */
+    public static TwoLayerNet heNormal(int hidden, long seed, DataType type) {
+        var net = new TwoLayerNet(hidden, type);
+        var random = new Random(seed);
+        fillGaussian(net.W1, Math.sqrt(2.0 / INPUTS), random);
+        fillGaussian(net.W2, Math.sqrt(2.0 / hidden), random);
+        return net;
+    }
+
+    private static void fillGaussian(INDArray w, double std, Random random) {
+        for (int r = 0; r < w.rows(); r++) {
+            for (int c = 0; c < w.columns(); c++) w.putScalar(r, c, random.nextGaussian() * std);
+        }
+    }
+
+    /** A copy of W1, b1, W2, b2 (any float type, any ordering) in one new net of {@code type}. */
+    public static TwoLayerNet of(INDArray w1, INDArray b1, INDArray w2, INDArray b2, DataType type) {
+        var net = new TwoLayerNet((int) w1.rows(), type);
+        net.W1.assign(w1);
+        net.b1.assign(b1.reshape(net.b1.shape()));
+        net.W2.assign(w2);
+        net.b2.assign(b2.reshape(net.b2.shape()));
+        return net;
+    }
+
+    /**
+     * Reads W1, b1, W2, b2 from an .npz in (out, in) layout. The width H is W1's row count; when
+     * {@code expectedHidden} is not null it must agree. Any missing or misshaped key is a one-line
+     * {@link BadInputException} naming {@code option} and the key.
+     */
+    public static TwoLayerNet load(Path file, String option, Integer expectedHidden, DataType type) {
+        Map<String, INDArray> arrays = Npz.read(file, option);
+        INDArray w1 = arrays.get("W1");
+        Cli.require(w1 != null, option + ": missing key 'W1' (expected shape [H, 2]; found keys " + arrays.keySet() + ")");
+        Cli.require(w1.rank() == 2 && w1.columns() == INPUTS && w1.rows() >= 1, option + ": key 'W1' has shape "
+                + java.util.Arrays.toString(w1.shape()) + ", expected [H, 2] with H >= 1");
+        long h = expectedHidden != null ? expectedHidden : w1.rows();
+        long[][] shapes = {{h, INPUTS}, {h}, {CLASSES, h}, {CLASSES}};
+        INDArray[] found = new INDArray[KEYS.length];
+        for (int k = 0; k < KEYS.length; k++) {
+            found[k] = Npz.require(arrays, KEYS[k], shapes[k], option);
+            Cli.require(found[k].dataType().isFPType(), option + ": key '" + KEYS[k] + "' has type "
+                    + found[k].dataType() + ", expected float32 or float64");
+        }
+        var net = of(found[0], found[1], found[2], found[3], type);
+        for (long i = 0; i < net.flat.length(); i++) {
+            Cli.require(Double.isFinite(net.flat.getDouble(i)), option + ": " + file + " holds NaN or infinite weights");
+        }
+        return net;
+    }
+
+    /** The four arrays by key, for {@link Npz#write} (PyTorch layout, so np.load(...)["W1"] matches nn.Linear). */
+    public Map<String, INDArray> toMap() {
+        var map = new LinkedHashMap<String, INDArray>();
+        map.put("W1", W1);
+        map.put("b1", b1);
+        map.put("W2", W2);
+        map.put("b2", b2);
+        return map;
+    }
+
+    /** An independent copy in {@code type}. */
+    public TwoLayerNet copy(DataType type) {
+        return of(W1, b1, W2, b2, type);
+    }
+
+    public DataType dataType() {
+        return flat.dataType();
+    }
+}
