@@ -59,11 +59,6 @@ public final class NumpyRandomState {
         return y & 0xffffffffL;
     }
 
-    /** numpy's {@code next_uint64} for MT19937: two 32-bit outputs, high word first. */
-    public long nextUint64() {
-        return (nextUint32() << 32) | nextUint32();
-    }
-
     /** {@code random_sample()}: 27 + 26 random bits make a double in [0, 1) with 53-bit resolution. */
     public double randomSample() {
         long a = nextUint32() >>> 5;
@@ -109,9 +104,11 @@ public final class NumpyRandomState {
 
     /**
      * numpy's {@code random_interval(max)}: uniform in [0, max] by drawing under the smallest all-ones bit mask
-     * covering max and rejecting values above it (32-bit draws while max fits in 32 bits).
+     * covering max and rejecting values above it. numpy switches to 64-bit draws above 2^32 - 1, a bound no Java
+     * array index reaches, so that branch is left out.
      */
     public long randomInterval(long max) {
+        if (max < 0 || max > 0xffffffffL) throw new IllegalArgumentException("max must be in [0, 2^32 - 1], got " + max);
         if (max == 0) return 0;
         long mask = max;
         mask |= mask >>> 1;
@@ -119,13 +116,8 @@ public final class NumpyRandomState {
         mask |= mask >>> 4;
         mask |= mask >>> 8;
         mask |= mask >>> 16;
-        mask |= mask >>> 32;
         long value;
-        if (Long.compareUnsigned(max, 0xffffffffL) <= 0) {
-            do value = nextUint32() & mask; while (value > max);
-        } else {
-            do value = nextUint64() & mask; while (Long.compareUnsigned(value, max) > 0);
-        }
+        do value = nextUint32() & mask; while (value > max);
         return value;
     }
 

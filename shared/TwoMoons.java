@@ -51,8 +51,10 @@ public final class TwoMoons {
             x[k] = circles[order[k]].clone();
             y[k] = labels[order[k]];
         }
-        for (double[] point : x) {
-            for (int j = 0; j < 2; j++) point[j] += random.normal(0.0, noise);
+        double[][] noiseDraws = random.normal(0.0, noise, samples, 2);
+        for (int k = 0; k < samples; k++) {
+            x[k][0] += noiseDraws[k][0];
+            x[k][1] += noiseDraws[k][1];
         }
         return new Points(x, y);
     }
@@ -79,7 +81,7 @@ public final class TwoMoons {
             // numpy divides first when the step underflows to 0; impossible for (0, pi) but kept for fidelity
             out[i] = (step == 0 ? i / (double) (num - 1) * delta : i * step) + start;
         }
-        if (num > 1) out[num - 1] = stop;
+        out[num - 1] = stop;
         return out;
     }
 }
