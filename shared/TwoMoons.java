@@ -72,10 +72,8 @@ public final class TwoMoons {
     static double[] linspace(double start, double stop, int num) {
         double[] out = new double[num];
         double delta = stop - start;
-        if (num == 1) {
-            out[0] = 0 * delta + start;
-            return out;
-        }
+        if (num == 1) out[0] = 0 * delta + start; // numpy: step undefined, y = arange(1) * delta + start
+        if (num <= 1) return out;
         double step = delta / (num - 1);
         for (int i = 0; i < num; i++) {
             // numpy divides first when the step underflows to 0; impossible for (0, pi) but kept for fidelity
