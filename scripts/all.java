@@ -1,0 +1,529 @@
+///usr/bin/env jbang "$0" "$@" ; exit $?
+//JAVA 17+
+//DEPS org.nd4j:nd4j-native:1.0.0-M2.1
+//DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
+//DEPS org.knowm.xchart:xchart:3.8.8
+//DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
+//DEPS info.picocli:picocli:4.7.7
+//SOURCES ../shared/*.java
+//SOURCES moons.java backward.java train_manual.java
+//JAVA_OPTIONS -Djava.awt.headless=true
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The main job: every exercise step in order, in this one JVM (ND4J starts once), each with its defaults, then
+ * {@code report.md}: what ran, its figures and tables, and the answers to the sheet's questions written from this run's
+ * numbers. A step that fails is reported and makes the exit code non-zero; the steps after it still run.
+ */
+@Command(name = "all", mixinStandardHelpOptions = true,
+        description = "Runs every exercise step (moons, lecture, deep, gradnorms, forward, backward, train-manual) with "
+                + "its defaults and writes report.md beside the steps' output folders.")
+public class all implements Callable<Integer> {
+    /** Exit code when a step failed (any reason: bad input, divergence, a bug); the report says which and why. */
+    static final int STEP_FAILED = 1;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Root folder: step S writes DIR/S/, the report DIR/report.md (default: scripts/out).")
+    Path out;
+
+    @Option(names = "--quick", description = "Fewer epochs and runs (lecture 300 epochs; deep and gradnorms 2 runs x 300 "
+            + "epochs; train-manual 300 epochs): the same steps and report in about a minute.")
+    boolean quick;
+
+    /** Tests: the same steps and report with toy workloads (a few seconds per step). */
+    @Option(names = "--smoke", hidden = true)
+    boolean smoke;
+
+    /** Tests: STEP=ARG appends ARG to that step's arguments (repeatable), e.g. to make it fail on bad input. */
+    @Option(names = "--test-step-arg", hidden = true, paramLabel = "STEP=ARG")
+    List<String> testStepArgs = List.of();
+
+    /** Tests: these steps throw instead of running, as a bug in them would. */
+    @Option(names = "--test-throw", hidden = true, paramLabel = "STEP")
+    List<String> testThrow = List.of();
+
+    public static void main(String... args) {
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return Cli.run(new all(), args);
+    }
+
+    // ---- the steps, in the order of the exercise sheet ----
+
+    enum Workload { FULL, QUICK, SMOKE }
+
+    /**
+     * One exercise step: its alias (= its output folder), the heading in the report, a fresh picocli command (to learn
+     * its options), its {@code run}, and the options that shorten it for --quick and --smoke.
+     */
+    record Step(String alias, String heading, Supplier<Object> command, Function<String[], Integer> run,
+            List<String> quickArgs, List<String> smokeArgs) {
+        List<String> shortening(Workload workload) {
+            return workload == Workload.QUICK ? quickArgs : workload == Workload.SMOKE ? smokeArgs : List.of();
+        }
+    }
+
+    static List<Step> steps() {
+        return List.of(
+                new Step("moons", "Data: two moons", moons::new, moons::run, List.of(), List.of()),
+                new Step("backward", "Backpropagation, step 3: the backward pass and its gradient check",
+                        backward::new, backward::run, List.of(), List.of()),
+                new Step("train-manual", "Backpropagation, step 4: training by hand",
+                        train_manual::new, train_manual::run, List.of("--epochs", "300"), List.of("--epochs", "20")));
+    }
+
+    /** What running one step gave. {@code error} is set when it threw; {@code exitCode} is then -1. */
+    record Outcome(Step step, List<String> args, List<String> unsupported, Path dir, long startMillis, double seconds,
+            int exitCode, Throwable error, String stdout, String stderr) {
+        boolean ok() {
+            return exitCode == 0 && error == null;
+        }
+
+        /** One line saying why the step failed: its "error: ..." line, the exception, or its exit code. */
+        String failure() {
+            if (error != null) return "threw " + error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + oneLine(error.getMessage()));
+            String errorLine = stderr.lines().filter(l -> l.startsWith("error: ")).reduce((a, b) -> b).orElse(null);
+            return "exit code " + exitCode + (errorLine != null ? " (" + errorLine + ")" : "");
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Cli.require(!(quick && smoke), "--quick and --smoke exclude each other");
+        Workload workload = smoke ? Workload.SMOKE : quick ? Workload.QUICK : Workload.FULL;
+        List<Step> steps = steps();
+        Map<String, List<String>> extra = testStepArgs(steps);
+        for (String name : testThrow) Cli.require(find(steps, name) != null, "--test-throw: no step '" + name + "'; steps: " + aliases(steps));
+        Path root = Output.prepareDir(out != null ? out : Output.defaultDir("all").getParent(), "--out");
+
+        long start = System.nanoTime();
+        var outcomes = new ArrayList<Outcome>();
+        for (int i = 0; i < steps.size(); i++) {
+            Step step = steps.get(i);
+            Outcome outcome = runStep(step, root, workload, extra.getOrDefault(step.alias(), List.of()), i + 1, steps.size());
+            outcomes.add(outcome);
+            Output.writeString(root.resolve("logs").resolve(step.alias() + ".txt"), outcome.stdout() + outcome.stderr());
+        }
+        double total = (System.nanoTime() - start) / 1e9;
+
+        Path report = root.resolve("report.md");
+        Output.writeString(report, new Report(root, workload, outcomes, total).markdown());
+        long failed = outcomes.stream().filter(o -> !o.ok()).count();
+        System.out.println();
+        for (Outcome o : outcomes) {
+            System.out.printf(Locale.ROOT, "  %-13s %-6s %8s%s%n", o.step().alias(), o.ok() ? "ok" : "FAILED",
+                    Progress.duration(o.seconds()), o.ok() ? "" : "  " + o.failure());
+        }
+        System.out.printf(Locale.ROOT, "  %-13s %-6s %8s%n", "total", failed == 0 ? "ok" : failed + " failed", Progress.duration(total));
+        System.out.println("report: " + report.toAbsolutePath().normalize());
+        return failed == 0 ? Cli.OK : STEP_FAILED;
+    }
+
+    /** Runs one step in-process with stdout and stderr copied into buffers; a throwing step is caught and reported. */
+    Outcome runStep(Step step, Path root, Workload workload, List<String> extra, int number, int count) {
+        CommandLine.Model.CommandSpec spec = new CommandLine(step.command().get()).getCommandSpec();
+        Path dir = root.resolve(step.alias());
+        var args = new ArrayList<String>();
+        var unsupported = new ArrayList<String>();
+        if (spec.findOption("--out") != null) args.addAll(List.of("--out", dir.toString()));
+        List<String> shortening = step.shortening(workload);
+        for (int k = 0; k < shortening.size(); k += 2) {
+            // A step that lacks an option (yet) runs without it, and the report says so.
+            if (spec.findOption(shortening.get(k)) != null) args.addAll(shortening.subList(k, k + 2));
+            else unsupported.add(shortening.get(k));
+        }
+        args.addAll(extra);
+        System.out.printf("== [%d/%d] %s: %s%n   ./jbang %s %s%n", number, count, step.alias(), step.heading(), step.alias(),
+                String.join(" ", args));
+
+        var stdout = new ByteArrayOutputStream();
+        var stderr = new ByteArrayOutputStream();
+        PrintStream originalOut = System.out, originalErr = System.err;
+        long startMillis = System.currentTimeMillis() / 1000 * 1000;  // whole seconds: some file systems keep no more
+        long start = System.nanoTime();
+        int exitCode = -1;
+        Throwable error = null;
+        try {
+            System.setOut(new PrintStream(new Tee(originalOut, stdout), true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new Tee(originalErr, stderr), true, StandardCharsets.UTF_8));
+            if (testThrow.contains(step.alias())) throw new IllegalStateException("--test-throw " + step.alias());
+            exitCode = step.run().apply(args.toArray(String[]::new));
+        } catch (Throwable e) {  // a bug in one step must not stop the others; the stack trace goes to its log
+            error = e;
+            e.printStackTrace();
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        var outcome = new Outcome(step, List.copyOf(args), List.copyOf(unsupported), dir, startMillis, seconds, exitCode, error,
+                stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+        System.out.printf(Locale.ROOT, "-- %s: %s in %s%n%n", step.alias(), outcome.ok() ? "ok" : "FAILED, " + outcome.failure(),
+                Progress.duration(seconds));
+        return outcome;
+    }
+
+    Map<String, List<String>> testStepArgs(List<Step> steps) {
+        var extra = new LinkedHashMap<String, List<String>>();
+        for (String pair : testStepArgs) {
+            int eq = pair.indexOf('=');
+            Cli.require(eq > 0 && find(steps, pair.substring(0, eq)) != null,
+                    "--test-step-arg must be STEP=ARG with STEP one of " + aliases(steps) + ", got '" + pair + "'");
+            extra.computeIfAbsent(pair.substring(0, eq), k -> new ArrayList<>()).add(pair.substring(eq + 1));
+        }
+        return extra;
+    }
+
+    static Step find(List<Step> steps, String alias) {
+        return steps.stream().filter(s -> s.alias().equals(alias)).findFirst().orElse(null);
+    }
+
+    static String aliases(List<Step> steps) {
+        return String.join(", ", steps.stream().map(Step::alias).toList());
+    }
+
+    static String oneLine(String text) {
+        return text.replaceAll("\\s*\\R\\s*", " ").strip();
+    }
+
+    /** Writes to two streams: the console and a buffer. */
+    static final class Tee extends OutputStream {
+        private final OutputStream console, copy;
+
+        Tee(OutputStream console, OutputStream copy) {
+            this.console = console;
+            this.copy = copy;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            console.write(b);
+            copy.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            console.write(b, off, len);
+            copy.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            console.flush();
+        }
+    }
+
+    // ---- the report ----
+
+    /** report.md: one page, top to bottom as the exercise sheet goes; every number in it comes from this run. */
+    static final class Report {
+        final Path root;
+        final Workload workload;
+        final List<Outcome> outcomes;
+        final double totalSeconds;
+        final StringBuilder md = new StringBuilder();
+
+        Report(Path root, Workload workload, List<Outcome> outcomes, double totalSeconds) {
+            this.root = root;
+            this.workload = workload;
+            this.outcomes = outcomes;
+            this.totalSeconds = totalSeconds;
+        }
+
+        String markdown() {
+            md.append("# Two moons, two lessons: the exercise sheet, run\n\n");
+            long failed = outcomes.stream().filter(o -> !o.ok()).count();
+            md.append(failed == 0 ? "Every step ran without error" : "**" + failed + " of " + outcomes.size() + " steps failed**")
+                    .append(" (").append(switch (workload) {
+                        case FULL -> "full workloads, each step with its defaults";
+                        case QUICK -> "`--quick`: fewer epochs and runs than the defaults, for a first look";
+                        case SMOKE -> "`--smoke`: toy workloads for the tests; the numbers mean nothing";
+                    }).append("), in ").append(Progress.duration(totalSeconds)).append(".\n\n");
+            md.append("| step | status | wall time | outputs |\n|---|---|---:|---|\n");
+            for (Outcome o : outcomes) {
+                md.append("| [").append(o.step().alias()).append("](#").append(anchor(o)).append(") | ")
+                        .append(o.ok() ? "ok" : "**failed**: " + cell(o.failure())).append(" | ").append(Progress.duration(o.seconds()))
+                        .append(" | [").append(o.step().alias()).append("/](").append(link(o.dir())).append(") |\n");
+            }
+            md.append('\n');
+            for (Outcome o : outcomes) section(o);
+            environment();
+            return md.toString();
+        }
+
+        void section(Outcome o) {
+            md.append("## ").append(o.step().alias()).append(": ").append(o.step().heading()).append("\n\n");
+            md.append("Ran `./jbang ").append(o.step().alias());
+            for (String a : o.args()) md.append(' ').append(a.equals(o.dir().toString()) ? link(o.dir()) : a);
+            md.append("` in ").append(Progress.duration(o.seconds())).append(" ([console output](").append(link(root.resolve("logs")
+                    .resolve(o.step().alias() + ".txt"))).append(")).");
+            if (!o.unsupported().isEmpty()) {
+                md.append(" The step has no ").append(String.join(", ", o.unsupported()))
+                        .append(" option yet, so it ran its full default workload.");
+            }
+            md.append("\n\n");
+            if (!o.ok()) md.append("> **This step failed:** ").append(o.failure()).append(". What it wrote before failing is shown below.\n\n");
+            try {
+                switch (o.step().alias()) {
+                    case "moons" -> moonsSection(o);
+                    case "backward" -> backwardSection(o);
+                    case "train-manual" -> trainManualSection(o);
+                    default -> {}
+                }
+            } catch (RuntimeException e) {
+                md.append("> The report could not read this step's results: ").append(oneLine(String.valueOf(e.getMessage()))).append("\n\n");
+            }
+            figures(o);
+        }
+
+        // ---- data ----
+
+        void moonsSection(Outcome o) {
+            settingsLine(o, "moons: ");
+            var rows = new ArrayList<List<String>>();
+            for (String split : List.of("train", "test")) {
+                Csv csv = Csv.readIfNew(o.dir().resolve(split + ".csv"), o.startMillis());
+                if (csv == null) continue;
+                int label = csv.column("label");
+                long ones = csv.rows().stream().filter(r -> r[label].equals("1")).count();
+                rows.add(List.of(split, link(o.dir().resolve(split + ".csv"), split + ".csv"), String.valueOf(csv.rows().size()),
+                        String.valueOf(csv.rows().size() - ones), String.valueOf(ones)));
+            }
+            if (!rows.isEmpty()) table(List.of("split", "file", "points", "class 0", "class 1"), rows);
+        }
+
+        // ---- backpropagation ----
+
+        void backwardSection(Outcome o) {
+            List<String> lines = o.stdout().lines().toList();
+            var rows = new ArrayList<List<String>>();
+            for (String line : lines) {
+                // "dW1    [64,2]    | 1.110e-16    2.097e-16     | 3.527e-10    2.271e-09": one parameter's errors
+                if (!line.matches("d\\S+\\s+\\[[0-9,]*\\]\\s+\\|.*")) continue;
+                String[] cells = line.replace("|", " ").trim().split("\\s+");
+                if (cells.length == 6) rows.add(List.of("`" + cells[0] + "`", cells[1], cells[2], cells[3], cells[4], cells[5]));
+            }
+            lines.stream().filter(l -> l.startsWith("gradient check of") || l.startsWith("rel error"))
+                    .forEach(l -> md.append(l.replace("->", "→")).append("\n\n"));
+            if (!rows.isEmpty()) {
+                table(List.of("gradient", "shape", "max abs diff vs autodiff", "rel. error vs autodiff",
+                        "max abs diff vs finite diff.", "rel. error vs finite diff."), rows);
+            }
+            lines.stream().filter(l -> l.startsWith("PASS") || l.startsWith("FAIL")).findFirst()
+                    .ifPresent(l -> md.append("**").append(l).append("**: the hand-written gradients ").append(l.startsWith("PASS")
+                            ? "agree with ND4J's automatic differentiation and with central finite differences."
+                            : "disagree with autodiff or finite differences beyond the threshold: the backward pass has a bug.")
+                            .append("\n\n"));
+        }
+
+        void trainManualSection(Outcome o) {
+            o.stdout().lines().filter(l -> l.startsWith("x -> ")).findFirst()
+                    .ifPresent(l -> md.append("Settings: ").append(l.replace("->", "→")).append("\n\n"));
+            Csv history = Csv.readIfNew(o.dir().resolve("history.csv"), o.startMillis());
+            if (history == null) return;
+            md.append("Loss and accuracy during training (").append(link(o.dir().resolve("history.csv"), "history.csv"))
+                    .append(", every epoch):\n\n");
+            sampledTable(history, 8);
+            String[] last = history.rows().get(history.rows().size() - 1);
+            md.append(String.format(Locale.ROOT, "After %s epochs of plain gradient descent the loss is %.4f (from %.4f), "
+                    + "train accuracy %s and test accuracy %s.%n%n", last[0], Double.parseDouble(last[1]),
+                    Double.parseDouble(history.rows().get(0)[1]), percent(last[2]), percent(last[3])));
+        }
+
+        // ---- building blocks ----
+
+        /** The step's own description of its settings: its first stdout line starting with {@code prefix}. */
+        void settingsLine(Outcome o, String prefix) {
+            o.stdout().lines().filter(l -> l.startsWith(prefix)).findFirst()
+                    .ifPresent(l -> md.append("Settings: `").append(l.substring(prefix.length())).append("`\n\n"));
+        }
+
+        /** Every PNG and GIF the step wrote in this run, embedded by a relative link. */
+        void figures(Outcome o) {
+            List<Path> images = newFiles(o, ".png", ".gif");
+            for (Path image : images) {
+                String name = image.getFileName().toString();
+                md.append("![").append(o.step().alias()).append(": ").append(name).append("](").append(link(image)).append(")\n\n");
+            }
+        }
+
+        List<Path> newFiles(Outcome o, String... suffixes) {
+            if (!Files.isDirectory(o.dir())) return List.of();
+            try (Stream<Path> files = Files.list(o.dir())) {
+                return files.filter(f -> Arrays.stream(suffixes).anyMatch(s -> f.getFileName().toString().endsWith(s)))
+                        .filter(f -> Csv.isNew(f, o.startMillis())).sorted().toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** The first row, rows spread evenly, and the last: at most {@code rows} + 1 rows of a long per-epoch CSV. */
+        void sampledTable(Csv csv, int rows) {
+            int n = csv.rows().size();
+            var picked = new ArrayList<List<String>>();
+            int previous = -1;
+            for (int k = 0; k <= rows; k++) {
+                int i = (int) Math.round((double) k * (n - 1) / rows);
+                if (i == previous) continue;
+                previous = i;
+                picked.add(formatRow(csv.header(), csv.rows().get(i)));
+            }
+            table(csv.header(), picked);
+        }
+
+        static List<String> formatRow(List<String> header, String[] row) {
+            var cells = new ArrayList<String>();
+            for (int c = 0; c < row.length; c++) {
+                cells.add(header.get(c).contains("acc") ? percent(row[c]) : number(row[c]));
+            }
+            return cells;
+        }
+
+        void table(List<String> header, List<List<String>> rows) {
+            md.append("| ").append(String.join(" | ", header)).append(" |\n|");
+            md.append("---|".repeat(header.size())).append('\n');
+            for (List<String> row : rows) md.append("| ").append(String.join(" | ", row.stream().map(Report::cell).toList())).append(" |\n");
+            md.append('\n');
+        }
+
+        void environment() {
+            md.append("## Environment\n\n");
+            var rows = new ArrayList<List<String>>();
+            rows.add(List.of("JDK", System.getProperty("java.vm.name") + " " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")"));
+            rows.add(List.of("ND4J", Environment.nd4jVersion()));
+            rows.add(List.of("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")));
+            rows.add(List.of("CPU", Environment.cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " logical cores available"));
+            rows.add(List.of("threads", Environment.threads()));
+            for (Outcome o : outcomes) rows.add(List.of("wall time " + o.step().alias(), Progress.duration(o.seconds())));
+            rows.add(List.of("wall time, all steps", Progress.duration(totalSeconds)));
+            table(List.of("", ""), rows);
+        }
+
+        /** A link relative to the report's folder, with forward slashes (GitHub renders it on any OS). */
+        String link(Path file) {
+            return root.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
+        }
+
+        String link(Path file, String text) {
+            return "[" + text + "](" + link(file) + ")";
+        }
+
+        static String anchor(Outcome o) {
+            // GitHub's heading anchors: lower case, spaces to '-', punctuation other than '-' and '_' dropped.
+            String heading = o.step().alias() + ": " + o.step().heading();
+            return heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
+        }
+
+        static String cell(String text) {
+            return text.replace("|", "\\|").replace("\n", " ");
+        }
+
+        static String percent(String fraction) {
+            try {
+                return percent(Double.parseDouble(fraction));
+            } catch (NumberFormatException e) {
+                return fraction;
+            }
+        }
+
+        static String percent(double fraction) {
+            return Double.isNaN(fraction) ? "–" : String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
+        }
+
+        /** Integers as they are, other numbers with 4 significant digits. */
+        static String number(String text) {
+            if (text.matches("-?\\d+")) return text;
+            try {
+                double v = Double.parseDouble(text);
+                return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4g", v) : text;
+            } catch (NumberFormatException e) {
+                return text;
+            }
+        }
+    }
+
+    /** A small CSV with a header line and no quoting (what the steps write). */
+    record Csv(List<String> header, List<String[]> rows) {
+        /** The CSV, or null when it does not exist or was not written since {@code sinceMillis} (a stale earlier run). */
+        static Csv readIfNew(Path file, long sinceMillis) {
+            if (!isNew(file, sinceMillis)) return null;
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                List<String[]> rows = lines.stream().skip(1).filter(l -> !l.isBlank()).map(l -> l.split(",", -1)).toList();
+                return new Csv(List.of(lines.get(0).split(",", -1)), rows);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        static boolean isNew(Path file, long sinceMillis) {
+            try {
+                return Files.isRegularFile(file) && Files.getLastModifiedTime(file).toMillis() >= sinceMillis;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+
+        int column(String name) {
+            int i = header.indexOf(name);
+            if (i < 0) throw new IllegalStateException("no column '" + name + "' in " + header);
+            return i;
+        }
+    }
+
+    /** What the report says about the machine. */
+    static final class Environment {
+        static String nd4jVersion() {
+            try (var in = org.nd4j.linalg.factory.Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+                var p = new java.util.Properties();
+                if (in != null) p.load(in);
+                String backend = org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName();
+                return p.getProperty("version", "unknown") + " (" + backend + ", BLAS "
+                        + org.nd4j.linalg.factory.Nd4j.factory().blas().getBlasVendor() + ")";
+            } catch (IOException | RuntimeException e) {
+                return "unknown (" + e.getClass().getSimpleName() + ")";
+            }
+        }
+
+        static String cpuModel() {
+            try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+                return lines.filter(l -> l.startsWith("model name")).map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst()
+                        .orElse(System.getProperty("os.arch"));
+            } catch (IOException | UncheckedIOException e) {
+                return System.getProperty("os.arch");
+            }
+        }
+
+        static String threads() {
+            var env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
+            String omp = System.getenv("OMP_NUM_THREADS");
+            return env.maxMasterThreads() + " ND4J master threads, " + env.maxThreads() + " ND4J threads"
+                    + (omp == null ? "" : ", OMP_NUM_THREADS=" + omp);
+        }
+    }
+}
