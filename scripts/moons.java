@@ -99,8 +99,8 @@ public class moons implements Callable<Integer> {
         Cli.require(testSize > 0 && testSize < 1,
                 "--test-size must be a number strictly between 0 and 1, got " + testSize);
         int test = (int) Math.ceil(testSize * samples);
-        Cli.require(test < samples, "--test-size " + testSize + " with --samples " + samples + " puts all "
-                + test + " points in the test set; allowed: a test size that leaves at least one training point");
+        Cli.require(test < samples, "--test-size " + testSize + " with --samples " + samples + " leaves no training point"
+                + " (ceil(" + testSize + " * " + samples + ") = " + test + " test points); allowed: F with ceil(F * N) < N");
         Cli.require(seed >= 0 && seed <= NumpyRandomState.MAX_SEED,
                 "--seed must be an integer from 0 to " + NumpyRandomState.MAX_SEED + " (numpy's range), got " + seed);
         Cli.require(splitSeed >= 0 && splitSeed <= NumpyRandomState.MAX_SEED,
@@ -122,14 +122,14 @@ public class moons implements Callable<Integer> {
 
     static final Color CLASS_0 = new Color(0x1f5fbf); // blue, as in the lecture
     static final Color CLASS_1 = new Color(0xd0209f); // magenta, as in the lecture
-    static final int PLOT_SIZE = 560;
+    static final int PLOT_SIZE = 600;
     static final int PNG_SCALE = 2;
 
     XYChart plot(Split split) {
         double[] box = bounds(split);
         // Keep the plot area's aspect ratio close to the data's, so the moons are not squashed.
         double aspect = (box[3] - box[2]) / (box[1] - box[0]);
-        int width = PLOT_SIZE + 90;
+        int width = PLOT_SIZE + 140; // room for the y-axis labels and the four-entry legend
         int height = (int) Math.round(PLOT_SIZE * Math.min(1.2, Math.max(0.5, aspect))) + 150;
         var chart = new XYChart(width, height);
         chart.setTitle(title());
