@@ -103,7 +103,16 @@ public class bench implements Callable<Integer> {
         List<String> selected = only == null ? WORKLOADS : List.of(only);
 
         // ---- ready to train: ND4J loaded, threads set, data made, a net built ----
-        String threadReport = setThreads(threads);
+        int[] before = threadSettings();
+        try {
+            return measure(dir, netEpochs, manualSteps, selected, setThreads(threads));
+        } finally {
+            restoreThreads(before);   // run() may be called in-process (tests): leave ND4J as we found it
+        }
+    }
+
+    private int measure(Path dir, int netEpochs, int manualSteps, List<String> selected, String threadReport)
+            throws IOException, InterruptedException {
         Split data = TwoMoons.lecture();
         Mlp.deep(3, WIDTH, Activation.RELU, DataType.FLOAT).initLikeTorch(0);
         double startupFromProcess = secondsSince(ProcessHandle.current().info().startInstant().orElse(null));
@@ -158,6 +167,18 @@ public class bench implements Callable<Integer> {
      * OpenBLAS), and defaults to the physical core count. Both can be changed afterwards, and the change takes effect
      * (measured: sgemm and element-wise op times follow it), so no re-exec with a new environment is needed.
      */
+    static int[] threadSettings() {
+        Nd4j.create(1);
+        return new int[] {NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
+                ((Nd4jBlas) Nd4j.factory().blas()).getMaxThreads(), Nd4j.getEnvironment().maxMasterThreads()};
+    }
+
+    static void restoreThreads(int[] settings) {
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(settings[0]);
+        ((Nd4jBlas) Nd4j.factory().blas()).setMaxThreads(settings[1]);
+        Nd4j.getEnvironment().setMaxMasterThreads(settings[2]);
+    }
+
     static String setThreads(int n) {
         Nd4j.create(1);   // loads the backend, which NativeOpsHolder needs first
         var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
