@@ -6,7 +6,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../shared/*.java
-//SOURCES moons.java backward.java train_manual.java
+//SOURCES moons.java deep.java backward.java train_manual.java
 //JAVA_OPTIONS -Djava.awt.headless=true
 
 import java.io.ByteArrayOutputStream;
@@ -27,6 +27,8 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.nd4j.shade.jackson.databind.JsonNode;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,8 +91,10 @@ public class all implements Callable<Integer> {
     static List<Step> steps() {
         return List.of(
                 new Step("moons", "Data: two moons", moons::new, moons::run, List.of(), List.of()),
+                new Step("deep", "Vanishing gradient, step 2: deeper nets, ReLU vs Sigmoid", deep::new, deep::run,
+                        List.of("--runs", "2", "--epochs", "300"), List.of("--runs", "2", "--epochs", "5", "--width", "16")),
                 new Step("backward", "Backpropagation, step 3: the backward pass and its gradient check",
-                        backward::new, backward::run, List.of(), List.of()),
+                        backward::new, backward::run, List.of(), List.of("--hidden", "8")),
                 new Step("train-manual", "Backpropagation, step 4: training by hand",
                         train_manual::new, train_manual::run, List.of("--epochs", "300"), List.of("--epochs", "20")));
     }
@@ -268,7 +272,8 @@ public class all implements Callable<Integer> {
             for (Outcome o : outcomes) {
                 md.append("| [").append(o.step().alias()).append("](#").append(anchor(o)).append(") | ")
                         .append(o.ok() ? "ok" : "**failed**: " + cell(o.failure())).append(" | ").append(Progress.duration(o.seconds()))
-                        .append(" | [").append(o.step().alias()).append("/](").append(link(o.dir())).append(") |\n");
+                        .append(" | ").append(Files.isDirectory(o.dir()) ? "[" + o.step().alias() + "/](" + link(o.dir()) + ")" : "console only")
+                        .append(" |\n");
             }
             md.append('\n');
             for (Outcome o : outcomes) section(o);
@@ -277,7 +282,7 @@ public class all implements Callable<Integer> {
         }
 
         void section(Outcome o) {
-            md.append("## ").append(o.step().alias()).append(": ").append(o.step().heading()).append("\n\n");
+            md.append("## ").append(heading(o)).append("\n\n");
             md.append("Ran `./jbang ").append(o.step().alias());
             for (String a : o.args()) md.append(' ').append(a.equals(o.dir().toString()) ? link(o.dir()) : a);
             md.append("` in ").append(Progress.duration(o.seconds())).append(" ([console output](").append(link(root.resolve("logs")
@@ -291,6 +296,7 @@ public class all implements Callable<Integer> {
             try {
                 switch (o.step().alias()) {
                     case "moons" -> moonsSection(o);
+                    case "deep" -> deepSection(o);
                     case "backward" -> backwardSection(o);
                     case "train-manual" -> trainManualSection(o);
                     default -> {}
@@ -315,6 +321,53 @@ public class all implements Callable<Integer> {
                         String.valueOf(csv.rows().size() - ones), String.valueOf(ones)));
             }
             if (!rows.isEmpty()) table(List.of("split", "file", "points", "class 0", "class 1"), rows);
+        }
+
+        // ---- vanishing gradient ----
+
+        void deepSection(Outcome o) {
+            settingsLine(o, "deep: ");
+            JsonNode summary = Json.readIfNew(o.dir().resolve("summary.json"), o.startMillis());
+            if (summary != null) {
+                var rows = new ArrayList<List<String>>();
+                summary.get("activations").fields().forEachRemaining(e -> {
+                    JsonNode a = e.getValue(), acc = a.get("test_acc"), loss = a.get("final_loss");
+                    int finished = a.get("runs").asInt() - a.get("diverged").asInt();
+                    rows.add(List.of(display(e.getKey()), a.get("runs").asText(), percent(acc.get("mean")) + " ± " + percent(acc.get("std")),
+                            percent(acc.get("min")), percent(acc.get("max")), a.get("at_chance").asText() + " of " + finished,
+                            a.get("diverged").asText(), number(loss.get("mean")) + " ± " + number(loss.get("std"))));
+                });
+                md.append("Final test accuracy per activation (").append(link(o.dir().resolve("summary.json"), "summary.json"))
+                        .append("; std is the sample standard deviation; \"at chance\": final test accuracy ≤ ")
+                        .append(percent(summary.path("chance_threshold"))).append("):\n\n");
+                table(List.of("activation", "runs", "test acc mean ± std", "min", "max", "at chance", "diverged", "final loss mean ± std"), rows);
+            }
+            Csv runs = Csv.readIfNew(o.dir().resolve("runs.csv"), o.startMillis());
+            if (runs != null) {
+                md.append("Every run (").append(link(o.dir().resolve("runs.csv"), "runs.csv"))
+                        .append("; run r of both activations starts from the same weights):\n\n");
+                fullTable(runs);
+            }
+            question("Is one architecture always better? Why?", answerText(o.dir().resolve("answer.md"), o.startMillis()));
+        }
+
+        /** The answer a step wrote into its answer.md: the paragraphs after its table (a code block), or all of it. */
+        static String answerText(Path file, long sinceMillis) {
+            if (!Csv.isNew(file, sinceMillis)) return null;
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            int fence = text.lastIndexOf("```\n");
+            String answer = fence >= 0 ? text.substring(fence + 4) : text.replaceFirst("^#[^\n]*\n", "");
+            return answer.strip();
+        }
+
+        void question(String question, String answer) {
+            md.append("**").append(question).append("**\n\n");
+            md.append(answer == null || answer.isBlank() ? "_The step wrote no answer in this run._" : answer).append("\n\n");
         }
 
         // ---- backpropagation ----
@@ -382,18 +435,30 @@ public class all implements Callable<Integer> {
             }
         }
 
-        /** The first row, rows spread evenly, and the last: at most {@code rows} + 1 rows of a long per-epoch CSV. */
+        /**
+         * A long per-epoch CSV in at most about {@code rows} + 2 rows: the first, every k-th with k a round number (1, 2, 5,
+         * 10, 20, 50, ...), and the last.
+         */
         void sampledTable(Csv csv, int rows) {
             int n = csv.rows().size();
+            long every = roundStep(Math.max(1, (n - 1) / (double) rows));
             var picked = new ArrayList<List<String>>();
-            int previous = -1;
-            for (int k = 0; k <= rows; k++) {
-                int i = (int) Math.round((double) k * (n - 1) / rows);
-                if (i == previous) continue;
-                previous = i;
-                picked.add(formatRow(csv.header(), csv.rows().get(i)));
+            for (int i = 0; i < n; i++) {
+                if (i % every == 0 || i == n - 1) picked.add(formatRow(csv.header(), csv.rows().get(i)));
             }
-            table(csv.header(), picked);
+            table(csv.header().stream().map(h -> h.replace('_', ' ')).toList(), picked);
+        }
+
+        void fullTable(Csv csv) {
+            table(csv.header().stream().map(h -> h.replace('_', ' ')).toList(),
+                    csv.rows().stream().map(r -> formatRow(csv.header(), r)).toList());
+        }
+
+        /** The smallest of 1, 2, 5, 10, 20, 50, ... that is at least {@code x}. */
+        static long roundStep(double x) {
+            for (long decade = 1; ; decade *= 10) {
+                for (long m : new long[] {1, 2, 5}) if (m * decade >= x) return m * decade;
+            }
         }
 
         static List<String> formatRow(List<String> header, String[] row) {
@@ -433,10 +498,13 @@ public class all implements Callable<Integer> {
             return "[" + text + "](" + link(file) + ")";
         }
 
-        static String anchor(Outcome o) {
-            // GitHub's heading anchors: lower case, spaces to '-', punctuation other than '-' and '_' dropped.
-            String heading = o.step().alias() + ": " + o.step().heading();
-            return heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
+        String heading(Outcome o) {
+            return (outcomes.indexOf(o) + 1) + ". " + o.step().heading() + " (`" + o.step().alias() + "`)";
+        }
+
+        /** GitHub's anchor of a heading: lower case, punctuation other than '-' and '_' dropped, spaces to '-'. */
+        String anchor(Outcome o) {
+            return heading(o).toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
         }
 
         static String cell(String text) {
@@ -449,6 +517,24 @@ public class all implements Callable<Integer> {
             } catch (NumberFormatException e) {
                 return fraction;
             }
+        }
+
+        static String percent(JsonNode fraction) {
+            return fraction == null || fraction.isNull() || fraction.isMissingNode() ? "–" : percent(fraction.asDouble());
+        }
+
+        static String number(JsonNode value) {
+            return value == null || value.isNull() || value.isMissingNode() ? "–" : number(value.asText());
+        }
+
+        /** "ReLU" and "Sigmoid" for the CSVs' relu and sigmoid. */
+        static String display(String activation) {
+            return switch (activation) {
+                case "relu" -> "ReLU";
+                case "sigmoid" -> "Sigmoid";
+                case "tanh" -> "Tanh";
+                default -> activation;
+            };
         }
 
         static String percent(double fraction) {
@@ -493,6 +579,18 @@ public class all implements Callable<Integer> {
             int i = header.indexOf(name);
             if (i < 0) throw new IllegalStateException("no column '" + name + "' in " + header);
             return i;
+        }
+    }
+
+    /** summary.json files, read with the JSON parser ND4J ships (shaded Jackson). */
+    static final class Json {
+        static JsonNode readIfNew(Path file, long sinceMillis) {
+            if (!Csv.isNew(file, sinceMillis)) return null;
+            try {
+                return new ObjectMapper().readTree(file.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file.getFileName() + ": " + oneLine(e.getMessage()), e);
+            }
         }
     }
 
