@@ -6,7 +6,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../shared/*.java
-//SOURCES moons.java deep.java backward.java train_manual.java
+//SOURCES moons.java deep.java gradnorms.java backward.java train_manual.java
 //JAVA_OPTIONS -Djava.awt.headless=true
 
 import java.io.ByteArrayOutputStream;
@@ -92,7 +92,9 @@ public class all implements Callable<Integer> {
         return List.of(
                 new Step("moons", "Data: two moons", moons::new, moons::run, List.of(), List.of()),
                 new Step("deep", "Vanishing gradient, step 2: deeper nets, ReLU vs Sigmoid", deep::new, deep::run,
-                        List.of("--runs", "2", "--epochs", "300"), List.of("--runs", "2", "--epochs", "5", "--width", "16")),
+                        List.of("--runs", "2", "--epochs", "300"), List.of("--runs", "1", "--epochs", "5", "--width", "16")),
+                new Step("gradnorms", "Vanishing gradient, step 3: gradient norms per layer", gradnorms::new, gradnorms::run,
+                        List.of("--runs", "2", "--epochs", "300"), List.of("--runs", "1", "--epochs", "5", "--width", "16")),
                 new Step("backward", "Backpropagation, step 3: the backward pass and its gradient check",
                         backward::new, backward::run, List.of(), List.of("--hidden", "8")),
                 new Step("train-manual", "Backpropagation, step 4: training by hand",
@@ -296,7 +298,9 @@ public class all implements Callable<Integer> {
             try {
                 switch (o.step().alias()) {
                     case "moons" -> moonsSection(o);
+                    case "lecture" -> lectureSection(o);
                     case "deep" -> deepSection(o);
+                    case "gradnorms" -> gradnormsSection(o);
                     case "backward" -> backwardSection(o);
                     case "train-manual" -> trainManualSection(o);
                     default -> {}
@@ -349,6 +353,167 @@ public class all implements Callable<Integer> {
                 fullTable(runs);
             }
             question("Is one architecture always better? Why?", answerText(o.dir().resolve("answer.md"), o.startMillis()));
+        }
+
+        void gradnormsSection(Outcome o) {
+            settingsLine(o, "gradnorms: ");
+            Csv norms = Csv.readIfNew(o.dir().resolve("gradnorms.csv"), o.startMillis());
+            if (norms != null) normsAtSomeEpochs(o, norms);
+            Path answer = o.dir().resolve("answer.md");
+            if (Csv.isNew(answer, o.startMillis())) {
+                String table = codeBlock(answer);
+                List<List<String>> rows = table == null ? List.of() : fixedWidthRows(table);
+                if (!rows.isEmpty()) {
+                    List<String> layers = rows.get(0).subList(1, rows.get(0).size() - 2);
+                    var header = new ArrayList<String>(List.of("activation"));
+                    layers.forEach(l -> header.add("median norm " + l));
+                    header.add("median ratio " + layers.get(0) + "/" + layers.get(layers.size() - 1));
+                    header.add("shrink per layer");
+                    md.append("Median weight-gradient norms over all epochs and runs, and the median ratio of the first to the "
+                            + "last hidden layer's norm (").append(link(answer, "answer.md")).append("):\n\n");
+                    var body = rows.subList(1, rows.size()).stream().map(r -> {
+                        var cells = new ArrayList<>(r);
+                        cells.set(0, display(cells.get(0)));
+                        return (List<String>) cells;
+                    }).toList();
+                    table(header, body);
+                } else if (table != null) {
+                    md.append("```\n").append(table).append("```\n\n");
+                }
+            }
+            question("Does Sigmoid show the vanishing gradient more clearly?", answerText(answer, o.startMillis()));
+        }
+
+        /**
+         * The weight-gradient norm of every hidden layer in run 1 at a few epochs, per activation: how the norms of the
+         * layers relate, straight from gradnorms.csv (activation,run,epoch,layer,norm).
+         */
+        void normsAtSomeEpochs(Outcome o, Csv norms) {
+            int activation = norms.column("activation"), run = norms.column("run"), epoch = norms.column("epoch"),
+                    layer = norms.column("layer"), norm = norms.column("norm");
+            var layers = new ArrayList<String>();
+            int lastEpoch = 0;
+            var values = new LinkedHashMap<String, String>();   // "activation epoch layer" -> norm
+            for (String[] r : norms.rows()) {
+                if (!r[run].equals("1")) continue;
+                if (!layers.contains(r[layer])) layers.add(r[layer]);
+                lastEpoch = Math.max(lastEpoch, Integer.parseInt(r[epoch]));
+                values.put(r[activation] + " " + r[epoch] + " " + r[layer], r[norm]);
+            }
+            if (layers.isEmpty()) return;
+            long every = roundStep(Math.max(1, lastEpoch / 4.0));
+            var rows = new ArrayList<List<String>>();
+            for (String a : norms.rows().stream().map(r -> r[activation]).distinct().toList()) {
+                for (int e = 0; e <= lastEpoch; e++) {
+                    if (e % every != 0 && e != lastEpoch) continue;
+                    var row = new ArrayList<String>(List.of(display(a), String.valueOf(e)));
+                    for (String l : layers) row.add(scientific(values.get(a + " " + e + " " + l)));
+                    rows.add(row);
+                }
+            }
+            var header = new ArrayList<String>(List.of("activation", "epoch"));
+            header.addAll(layers);
+            md.append("Weight-gradient L2 norm of every hidden layer in run 1 at some epochs (all epochs and runs: ")
+                    .append(link(o.dir().resolve("gradnorms.csv"), "gradnorms.csv")).append("):\n\n");
+            table(header, rows);
+        }
+
+        /** The first fenced code block of a Markdown file (a step's fixed-width table), or null. */
+        static String codeBlock(Path file) {
+            String text = read(file);
+            int open = text.indexOf("```\n");
+            int close = open < 0 ? -1 : text.indexOf("```", open + 4);
+            return close < 0 ? null : text.substring(open + 4, close);
+        }
+
+        /**
+         * A fixed-width table whose header is "activation", layer names, then two multi-word columns, and whose rows are
+         * an activation and numbers: the header's layer names and the rows, each a list of cells; empty if it is not.
+         */
+        static List<List<String>> fixedWidthRows(String table) {
+            List<String> lines = table.lines().filter(l -> !l.isBlank()).toList();
+            if (lines.isEmpty() || !lines.get(0).startsWith("activation")) return List.of();
+            String[] head = lines.get(0).trim().split("\\s+");
+            int layers = 0;
+            while (1 + layers < head.length && head[1 + layers].matches("hidden\\d+")) layers++;
+            if (layers < 2) return List.of();
+            var rows = new ArrayList<List<String>>();
+            var header = new ArrayList<String>(Arrays.asList(head).subList(0, 1 + layers));
+            header.addAll(List.of("ratio", "per layer"));
+            rows.add(header);
+            for (String line : lines.subList(1, lines.size())) {
+                String[] cells = line.trim().split("\\s+");
+                if (line.startsWith("(") || cells.length != layers + 3) continue;
+                rows.add(List.of(cells));
+            }
+            return rows.size() > 1 ? rows : List.of();
+        }
+
+        static String read(Path file) {
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** What the lecture reports for its net in PyTorch (20 seeds, 1000 epochs): the yardstick of step 1. */
+        static final double LECTURE_MEAN = 0.934, LECTURE_BEST = 0.99, LECTURE_STUCK_SHARE = 0.10;
+        static final int LECTURE_SEEDS = 20, LECTURE_EPOCHS = 1000;
+
+        void lectureSection(Outcome o) {
+            settingsLine(o, "lecture: ");
+            Csv history = Csv.readIfNew(o.dir().resolve("history.csv"), o.startMillis());
+            if (history != null) {
+                md.append("Loss and accuracy while training (").append(link(o.dir().resolve("history.csv"), "history.csv"))
+                        .append(", every epoch; each row is the net before that epoch's update):\n\n");
+                sampledTable(history, 10);
+            }
+            String fin = o.stdout().lines().filter(l -> l.startsWith("final: ")).findFirst().orElse(null);
+            String check = o.stdout().lines().filter(l -> l.startsWith("check: ")).findFirst().orElse(null);
+            question("Verify that the results are as expected.", lectureAnswer(fin, check, history));
+        }
+
+        /**
+         * The lecture's numbers next to this run's: the final test accuracy (from the step's "final:" line, else the
+         * last history row) placed against the mean, the best and the share of stuck seeds, then the step's own check.
+         */
+        static String lectureAnswer(String fin, String check, Csv history) {
+            double test = Double.NaN;
+            int epochs = -1;
+            if (fin != null) {
+                var m = java.util.regex.Pattern.compile("test acc ([0-9.]+)%").matcher(fin);
+                if (m.find()) test = Double.parseDouble(m.group(1)) / 100;
+            }
+            if (history != null && !history.rows().isEmpty()) {
+                String[] last = history.rows().get(history.rows().size() - 1);
+                epochs = Integer.parseInt(last[history.column("epoch")]) + 1;
+                if (Double.isNaN(test)) test = Double.parseDouble(last[history.column("test_acc")]);
+            }
+            if (Double.isNaN(test)) return null;
+            var s = new StringBuilder(String.format(Locale.ROOT, "The lecture's net in PyTorch reaches %s test accuracy on average over %d "
+                    + "seeds after %d epochs, %s at best, and about %s of the seeds stay stuck at 50%%. This run (one seed",
+                    percent(LECTURE_MEAN), LECTURE_SEEDS, LECTURE_EPOCHS, percent(LECTURE_BEST), String.format(Locale.ROOT, "%.0f%%", 100 * LECTURE_STUCK_SHARE)));
+            if (epochs > 0) s.append(", ").append(epochs).append(" epochs");
+            s.append(") ended at ").append(percent(test)).append(" test accuracy: ");
+            if (test <= 0.55) {
+                s.append("stuck at chance, like the lecture's stuck seeds; another seed (`--seed`) should learn.");
+            } else if (test >= LECTURE_BEST - 0.005) {
+                s.append("as good as the lecture's best seed.");
+            } else if (test >= LECTURE_MEAN) {
+                s.append(String.format(Locale.ROOT, "above the lecture's mean and %.1f points below its best, as expected for a seed that learns "
+                        + "(the mean is pulled down by the stuck seeds).", 100 * (LECTURE_BEST - test)));
+            } else {
+                s.append(String.format(Locale.ROOT, "%.1f points below the lecture's mean, although it left chance", 100 * (LECTURE_MEAN - test)))
+                        .append(epochs > 0 && epochs < LECTURE_EPOCHS ? String.format(Locale.ROOT,
+                                " (it trained %d of the lecture's %d epochs, so it may not have converged).", epochs, LECTURE_EPOCHS)
+                                : "; compare the curves below.");
+            }
+            if (epochs > 0 && epochs != LECTURE_EPOCHS) {
+                s.append(String.format(Locale.ROOT, " The lecture's numbers are for %d epochs, this run had %d.", LECTURE_EPOCHS, epochs));
+            }
+            if (check != null) s.append("\n\nThe step's own check: ").append(check.substring("check: ".length())).append('.');
+            return s.toString();
         }
 
         /** The answer a step wrote into its answer.md: the paragraphs after its table (a code block), or all of it. */
@@ -535,6 +700,15 @@ public class all implements Callable<Integer> {
                 case "tanh" -> "Tanh";
                 default -> activation;
             };
+        }
+
+        static String scientific(String number) {
+            if (number == null) return "–";
+            try {
+                return String.format(Locale.ROOT, "%.3e", Double.parseDouble(number));
+            } catch (NumberFormatException e) {
+                return number;
+            }
         }
 
         static String percent(double fraction) {
