@@ -98,12 +98,12 @@ public class all implements Callable<Integer> {
                 new Step("backward", "Backpropagation, step 3: the backward pass and its gradient check",
                         backward::new, backward::run, List.of(), List.of("--hidden", "8")),
                 new Step("train-manual", "Backpropagation, step 4: training by hand",
-                        train_manual::new, train_manual::run, List.of("--epochs", "300"), List.of("--epochs", "20")));
+                        train_manual::new, train_manual::run, List.of("--epochs", "300"), List.of("--epochs", "5", "--hidden", "8")));
     }
 
     /** What running one step gave. {@code error} is set when it threw; {@code exitCode} is then -1. */
     record Outcome(Step step, List<String> args, List<String> unsupported, Path dir, long startMillis, double seconds,
-            int exitCode, Throwable error, String stdout, String stderr) {
+            int exitCode, Throwable error, String stdout, String stderr, String console) {
         boolean ok() {
             return exitCode == 0 && error == null;
         }
@@ -131,7 +131,7 @@ public class all implements Callable<Integer> {
             Step step = steps.get(i);
             Outcome outcome = runStep(step, root, workload, extra.getOrDefault(step.alias(), List.of()), i + 1, steps.size());
             outcomes.add(outcome);
-            Output.writeString(root.resolve("logs").resolve(step.alias() + ".txt"), outcome.stdout() + outcome.stderr());
+            Output.writeString(root.resolve("logs").resolve(step.alias() + ".txt"), withoutRedraws(outcome.console()));
         }
         double total = (System.nanoTime() - start) / 1e9;
 
@@ -167,14 +167,15 @@ public class all implements Callable<Integer> {
 
         var stdout = new ByteArrayOutputStream();
         var stderr = new ByteArrayOutputStream();
+        var console = new ByteArrayOutputStream();   // both, interleaved as they were printed
         PrintStream originalOut = System.out, originalErr = System.err;
         long startMillis = System.currentTimeMillis() / 1000 * 1000;  // whole seconds: some file systems keep no more
         long start = System.nanoTime();
         int exitCode = -1;
         Throwable error = null;
         try {
-            System.setOut(new PrintStream(new Tee(originalOut, stdout), true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(new Tee(originalErr, stderr), true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(new Tee(originalOut, stdout, console), true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new Tee(originalErr, stderr, console), true, StandardCharsets.UTF_8));
             if (testThrow.contains(step.alias())) throw new IllegalStateException("--test-throw " + step.alias());
             exitCode = step.run().apply(args.toArray(String[]::new));
         } catch (Throwable e) {  // a bug in one step must not stop the others; the stack trace goes to its log
@@ -188,7 +189,7 @@ public class all implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         var outcome = new Outcome(step, List.copyOf(args), List.copyOf(unsupported), dir, startMillis, seconds, exitCode, error,
-                stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+                stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8), console.toString(StandardCharsets.UTF_8));
         System.out.printf(Locale.ROOT, "-- %s: %s in %s%n%n", step.alias(), outcome.ok() ? "ok" : "FAILED, " + outcome.failure(),
                 Progress.duration(seconds));
         return outcome;
@@ -217,25 +218,36 @@ public class all implements Callable<Integer> {
         return text.replaceAll("\\s*\\R\\s*", " ").strip();
     }
 
-    /** Writes to two streams: the console and a buffer. */
-    static final class Tee extends OutputStream {
-        private final OutputStream console, copy;
+    /** A console text as a file should keep it: of a line redrawn with carriage returns (a progress bar), its last state. */
+    static String withoutRedraws(String text) {
+        var out = new StringBuilder();
+        for (String line : text.split("\n", -1)) {
+            String trimmed = line.replaceAll("\r+$", "");
+            out.append(trimmed.substring(trimmed.lastIndexOf('\r') + 1).stripTrailing()).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
 
-        Tee(OutputStream console, OutputStream copy) {
+    /** Writes to the console and to buffers. */
+    static final class Tee extends OutputStream {
+        private final OutputStream console;
+        private final OutputStream[] copies;
+
+        Tee(OutputStream console, OutputStream... copies) {
             this.console = console;
-            this.copy = copy;
+            this.copies = copies;
         }
 
         @Override
         public void write(int b) throws IOException {
             console.write(b);
-            copy.write(b);
+            for (OutputStream copy : copies) copy.write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             console.write(b, off, len);
-            copy.write(b, off, len);
+            for (OutputStream copy : copies) copy.write(b, off, len);
         }
 
         @Override
