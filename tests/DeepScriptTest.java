@@ -1,0 +1,108 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * deep end to end: the loss trajectory against PyTorch 1.13 (tests/fixtures/make_deep_fixtures.py), every output of a
+ * comparison of both activations, saved weights, and bad input (nothing written).
+ */
+class DeepScriptTest {
+    static final Path FIXTURES = GradnormsScriptTest.FIXTURES;
+    static final String INIT = GradnormsScriptTest.INIT.toString();
+    static final String TRAIN = GradnormsScriptTest.TRAIN.toString();
+    static final String TEST = GradnormsScriptTest.TEST.toString();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void sigmoidLossMatchesPyTorchFromTheSameInitAndData() throws IOException {
+        Path out = tmp.resolve("out");
+        int code = deep.run("--init", INIT, "--train", TRAIN, "--test", TEST, "--width", "16", "--activation", "sigmoid",
+                "--runs", "1", "--epochs", "100", "--out", out.toString());
+        assertEquals(0, code);
+        List<String[]> torch = GradnormsScriptTest.rows(FIXTURES.resolve("deep3x16_seed7_sigmoid_run.csv"));
+        List<String[]> history = GradnormsScriptTest.rows(out.resolve("history.csv"));
+        assertEquals(torch.size(), history.size());
+        for (int e = 0; e < torch.size(); e++) {
+            assertEquals("sigmoid,1," + e, String.join(",", history.get(e)[0], history.get(e)[1], history.get(e)[2]));
+            GradnormsScriptTest.assertRelative(Double.parseDouble(torch.get(e)[1]), Double.parseDouble(history.get(e)[3]), 1e-4,
+                    "loss at epoch " + e);
+        }
+    }
+
+    @Test
+    void comparesBothActivationsOverPairedRuns() throws IOException {
+        Path out = tmp.resolve("out");
+        int code = deep.run("--train", TRAIN, "--test", TEST, "--width", "8", "--runs", "2", "--seed", "5", "--epochs", "4",
+                "--out", out.toString());
+        assertEquals(0, code);
+        List<String[]> runs = GradnormsScriptTest.rows(out.resolve("runs.csv"));
+        assertEquals(List.of("relu,1,5", "sigmoid,1,5", "relu,2,6", "sigmoid,2,6"),
+                runs.stream().map(r -> String.join(",", r[0], r[1], r[2])).toList());
+        assertEquals("activation,run,epoch,loss,train_acc,test_acc", Files.readAllLines(out.resolve("history.csv")).get(0));
+        assertEquals(4 * 4, GradnormsScriptTest.rows(out.resolve("history.csv")).size());
+        for (String file : List.of("loss", "accuracy", "boundaries")) {
+            assertTrue(Files.size(out.resolve(file + ".png")) > 0 && Files.size(out.resolve(file + ".svg")) > 0, file);
+        }
+        String answer = Files.readString(out.resolve("answer.md"));
+        assertTrue(answer.contains("paired runs") && answer.contains("Why:") && answer.contains("0.25"), answer);
+        String json = Files.readString(out.resolve("summary.json"));
+        assertTrue(json.contains("\"relu\"") && json.contains("\"sigmoid\"") && json.contains("\"test_acc\""), json);
+    }
+
+    @Test
+    void savesTheTrainedWeightsAsAStateDict() {
+        Path one = tmp.resolve("w.npz");
+        assertEquals(0, deep.run("--init", INIT, "--train", TRAIN, "--test", TEST, "--width", "16", "--activation", "relu",
+                "--epochs", "2", "--save-weights", one.toString(), "--out", tmp.resolve("a").toString()));
+        Map<String, INDArray> state = Npz.read(one, "test");
+        assertEquals(List.of(16L, 16L), List.of(state.get("hidden3.weight").shape()[0], state.get("hidden3.weight").shape()[1]));
+        assertEquals(10, state.size());
+
+        Path many = tmp.resolve("m.npz");
+        assertEquals(0, deep.run("--train", TRAIN, "--test", TEST, "--width", "4", "--runs", "2", "--epochs", "2",
+                "--save-weights", many.toString(), "--out", tmp.resolve("b").toString()));
+        for (String name : List.of("m_relu_run1.npz", "m_sigmoid_run1.npz", "m_relu_run2.npz", "m_sigmoid_run2.npz")) {
+            assertTrue(Files.exists(tmp.resolve(name)), name);
+        }
+        assertFalse(Files.exists(many));
+    }
+
+    @Test
+    void badInputNamesTheOptionAndWritesNothing() {
+        Path out = tmp.resolve("never");
+        String o = out.toString();
+        for (String[] c : new String[][] {
+                {"--depth", "--depth", "2"},
+                {"--width", "--width", "-5"},
+                {"--width", "--width", "x"},
+                {"--epochs", "--epochs", "-1"},
+                {"--seed", "--seed", "-1"},
+                {"--test needs --train", "--test", TEST},
+                {"--init: no such file", "--init", tmp.resolve("nope.npz").toString()},
+                {"--runs must be 1 with --init", "--init", INIT, "--width", "16", "--runs", "3"},
+                {"--save-weights", "--save-weights", tmp.resolve("no-such-dir").resolve("w.npz").toString()},
+        }) {
+            String[] args = new String[c.length + 1];
+            System.arraycopy(c, 1, args, 0, c.length - 1);
+            args[c.length - 1] = "--out";
+            args[c.length] = o;
+            Object[] result = GradnormsScriptTest.runCapturingStderr(() -> deep.run(args));
+            String err = ((String) result[1]).strip();
+            assertEquals(2, result[0], String.join(" ", args) + ": " + err);
+            assertEquals(1, err.lines().count(), err);
+            assertTrue(err.startsWith("error: ") && err.contains(c[0]), err);
+            assertFalse(Files.exists(out), "nothing may be written on bad input: " + String.join(" ", args));
+        }
+    }
+}

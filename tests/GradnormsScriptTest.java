@@ -1,0 +1,192 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * gradnorms end to end against PyTorch 1.13 (tests/fixtures/make_deep_fixtures.py and make_torch_fixtures.py): the
+ * same initial weights and data give the same 100-epoch loss (1e-4 relative) and per-layer weight-gradient norms
+ * (1e-3 relative); bad input writes nothing; a diverging run is reported and the other runs are kept.
+ */
+class GradnormsScriptTest {
+    static final Path FIXTURES = Path.of("tests", "fixtures");
+    static final Path INIT = FIXTURES.resolve("deep3x16_seed7_init.npz");
+    static final Path TRAIN = FIXTURES.resolve("moons_n200_noise0.1_seed0_train.csv");
+    static final Path TEST = FIXTURES.resolve("moons_n200_noise0.1_seed0_test.csv");
+
+    @TempDir
+    Path tmp;
+
+    /** Rows of a CSV without its header, split into cells. */
+    static List<String[]> rows(Path csv) throws IOException {
+        var lines = Files.readAllLines(csv);
+        var rows = new ArrayList<String[]>();
+        for (String line : lines.subList(1, lines.size())) rows.add(line.split(",", -1));
+        return rows;
+    }
+
+    static void assertRelative(double expected, double actual, double tolerance, String what) {
+        double error = Math.abs(actual - expected) / Math.abs(expected);
+        assertTrue(error <= tolerance, what + ": expected " + expected + ", got " + actual + " (relative error " + error + ")");
+    }
+
+    /** Runs a script in-process; returns its exit code and what it printed to stderr. */
+    static Object[] runCapturingStderr(java.util.function.Supplier<Integer> script) {
+        PrintStream old = System.err;
+        var buffer = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buffer, true));
+        try {
+            int code = script.get();
+            return new Object[] {code, buffer.toString()};
+        } finally {
+            System.setErr(old);
+        }
+    }
+
+    /**
+     * Compares history.csv and gradnorms.csv of one run with a PyTorch trajectory CSV
+     * ({@code epoch,loss,train_acc,test_acc,norm_hidden1..}).
+     */
+    static void assertMatchesTorch(Path out, Path torchCsv, String activation) throws IOException {
+        List<String[]> torch = rows(torchCsv);
+        List<String[]> history = rows(out.resolve("history.csv"));
+        List<String[]> norms = rows(out.resolve("gradnorms.csv"));
+        int layers = torch.get(0).length - 4;
+        assertEquals(torch.size(), history.size());
+        assertEquals(torch.size() * layers, norms.size());
+        for (int e = 0; e < torch.size(); e++) {
+            String[] t = torch.get(e), h = history.get(e);
+            assertEquals(activation, h[0]);
+            assertEquals("1", h[1]);
+            assertEquals(e, Integer.parseInt(h[2]));
+            assertRelative(Double.parseDouble(t[1]), Double.parseDouble(h[3]), 1e-4, "loss at epoch " + e);
+            // float32 accuracies from torch differ from the exact fractions in the 8th digit
+            assertEquals(Double.parseDouble(t[2]), Double.parseDouble(h[4]), 1e-6, "train accuracy at epoch " + e);
+            assertEquals(Double.parseDouble(t[3]), Double.parseDouble(h[5]), 1e-6, "test accuracy at epoch " + e);
+            for (int k = 0; k < layers; k++) {
+                String[] n = norms.get(e * layers + k);
+                assertEquals(activation + ",1," + e + ",hidden" + (k + 1), String.join(",", n[0], n[1], n[2], n[3]));
+                assertRelative(Double.parseDouble(t[4 + k]), Double.parseDouble(n[4]), 1e-3, "hidden" + (k + 1) + " norm at epoch " + e);
+            }
+        }
+    }
+
+    @Test
+    void sigmoidMatchesPyTorchFromTheSameInitAndData() throws IOException {
+        Path out = tmp.resolve("out");
+        int code = gradnorms.run("--init", INIT.toString(), "--train", TRAIN.toString(), "--test", TEST.toString(),
+                "--width", "16", "--activation", "sigmoid", "--runs", "1", "--epochs", "100", "--out", out.toString());
+        assertEquals(0, code);
+        assertMatchesTorch(out, FIXTURES.resolve("deep3x16_seed7_sigmoid_run.csv"), "sigmoid");
+        for (String file : List.of("runs.csv", "gradnorms.png", "gradnorms.svg", "first_layer.png", "first_layer.svg", "answer.md")) {
+            assertTrue(Files.size(out.resolve(file)) > 0, file);
+        }
+        assertEquals("", rows(out.resolve("runs.csv")).get(0)[2], "a run from --init has no seed");
+    }
+
+    @Test
+    void reluMatchesPyTorchFromTheSameInitAndData() throws IOException {
+        Path out = tmp.resolve("out");
+        int code = gradnorms.run("--init", INIT.toString(), "--train", TRAIN.toString(), "--test", TEST.toString(),
+                "--width", "16", "--activation", "relu", "--epochs", "100", "--out", out.toString());
+        assertEquals(0, code);
+        assertMatchesTorch(out, FIXTURES.resolve("deep3x16_seed7_relu_run.csv"), "relu");
+    }
+
+    /** The lecture data and torch.manual_seed(0)'s weights for 3 x 264 (the engine owner's fixture). */
+    @Test
+    void lectureDeepSigmoidSeed0MatchesPyTorch() throws IOException {
+        Path out = tmp.resolve("out");
+        int code = gradnorms.run("--seed", "0", "--activation", "sigmoid", "--runs", "1", "--epochs", "100", "--out", out.toString());
+        assertEquals(0, code);
+        assertMatchesTorch(out, FIXTURES.resolve("torch_run_deep3x264_sigmoid_seed0.csv"), "sigmoid");
+    }
+
+    @Test
+    void bothActivationsAndRunsGiveTheRatioAndVerdict() throws IOException {
+        Path out = tmp.resolve("out");
+        int code = gradnorms.run("--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8", "--depth", "2",
+                "--runs", "2", "--seed", "3", "--epochs", "5", "--out", out.toString());
+        assertEquals(0, code);
+        List<String[]> runs = rows(out.resolve("runs.csv"));
+        assertEquals(List.of("relu,1,3", "sigmoid,1,3", "relu,2,4", "sigmoid,2,4"),
+                runs.stream().map(r -> String.join(",", r[0], r[1], r[2])).toList());
+        assertEquals(4 * 5 * 2, rows(out.resolve("gradnorms.csv")).size());
+        assertEquals(4 * 5, rows(out.resolve("history.csv")).size());
+        String answer = Files.readString(out.resolve("answer.md"));
+        assertTrue(answer.contains("ratio first/last") && answer.contains("norm(hidden1)/norm(hidden2)"), answer);
+    }
+
+    static void assertBadInput(Path out, String expectedInMessage, String... args) {
+        Object[] result = runCapturingStderr(() -> gradnorms.run(args));
+        String err = ((String) result[1]).strip();
+        assertEquals(2, result[0], err);
+        assertEquals(1, err.lines().count(), err);
+        assertTrue(err.startsWith("error: ") && err.contains(expectedInMessage), err);
+        assertFalse(Files.exists(out), "nothing may be written on bad input");
+    }
+
+    @Test
+    void badInputNamesTheOptionOrKeyAndWritesNothing() {
+        Path out = tmp.resolve("never");
+        String o = out.toString();
+        assertBadInput(out, "--epochs", "--epochs", "-1", "--out", o);
+        assertBadInput(out, "--epochs", "--epochs", "ten", "--out", o);
+        assertBadInput(out, "--width", "--width", "0", "--out", o);
+        assertBadInput(out, "--lr", "--lr", "NaN", "--out", o);
+        assertBadInput(out, "--momentum", "--momentum", "1", "--out", o);
+        assertBadInput(out, "--depth", "--depth", "1", "--out", o);
+        assertBadInput(out, "--activation", "--activation", "tanh", "--out", o);
+        assertBadInput(out, "--runs", "--runs", "0", "--out", o);
+        assertBadInput(out, "--train needs --test", "--train", TRAIN.toString(), "--out", o);
+        assertBadInput(out, "--runs must be 1 with --init", "--init", INIT.toString(), "--width", "16", "--runs", "2", "--out", o);
+        assertBadInput(out, "--init: key 'hidden1.weight' has shape [16, 2], expected [264, 2]", "--init", INIT.toString(), "--out", o);
+        assertBadInput(out, "--init: missing key 'hidden4.weight'", "--init", INIT.toString(), "--width", "16", "--depth", "4", "--out", o);
+        assertBadInput(out, "--save-weights", "--save-weights", tmp.resolve("w.txt").toString(), "--out", o);
+    }
+
+    @Test
+    void anInitWithAMissingOrMisshapenKeyIsRejected() {
+        Map<String, INDArray> state = Npz.read(INIT, "test");
+        state.remove("latent.bias");
+        Path missing = tmp.resolve("missing.npz");
+        Npz.write(missing, state);
+        Path out = tmp.resolve("never");
+        assertBadInput(out, "--init: missing key 'latent.bias'", "--init", missing.toString(), "--width", "16", "--out", out.toString());
+
+        state = Npz.read(INIT, "test");
+        state.put("output.weight", state.get("output.weight").reshape(1, 4));
+        Path misshapen = tmp.resolve("misshapen.npz");
+        Npz.write(misshapen, state);
+        assertBadInput(out, "--init: key 'output.weight' has shape [1, 4], expected [2, 2]", "--init", misshapen.toString(),
+                "--width", "16", "--out", out.toString());
+    }
+
+    @Test
+    void aDivergingRunIsReportedAndTheOtherRunsAreKept() throws IOException {
+        Path out = tmp.resolve("out");
+        Object[] result = runCapturingStderr(() -> gradnorms.run("--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
+                "--activation", "relu", "--runs", "2", "--lr", "1e30", "--epochs", "20", "--out", out.toString()));
+        String err = (String) result[1];
+        assertEquals(3, result[0], err);
+        String last = err.strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.startsWith("error: 2 of 2 runs diverged (relu run 1 (seed 0), relu run 2 (seed 1))"), last);
+        List<String[]> runs = rows(out.resolve("runs.csv"));
+        assertEquals(2, runs.size());
+        assertEquals("NaN", runs.get(1)[3]);
+        List<String[]> history = rows(out.resolve("history.csv"));
+        assertTrue(history.stream().anyMatch(r -> r[1].equals("2")), "rows of the second run are kept");
+        assertTrue(Files.exists(out.resolve("answer.md")));
+    }
+}
