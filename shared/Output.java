@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 
 /** Where outputs go, and how they are written: to a temp file beside the target, then renamed. */
 public final class Output {
@@ -51,7 +52,8 @@ public final class Output {
         Path temp = null;
         try {
             Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
+            // A fresh name, not Files.createTempFile: that one makes the file owner-only (0600) for good.
+            temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
             writer.write(temp);
             Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
