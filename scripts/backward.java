@@ -71,13 +71,13 @@ public class backward implements Callable<Integer> {
         INDArray oneHot = data.oneHot(TwoLayerNet.CLASSES, DataType.DOUBLE);
 
         // the three gradients
-        TwoLayerNet hand = ManualBackprop.gradients(net, x, oneHot);
+        TwoLayerNet hand = ManualBackprop.gradients(net, x, data.y());
         Map<String, INDArray> autodiff = sameDiffGradients(net, x, oneHot);
-        TwoLayerNet numeric = finiteDifferences(net, x, oneHot, EPS);
+        TwoLayerNet numeric = finiteDifferences(net, x, data.y(), EPS);
 
         // the table
         System.out.printf("gradient check of x -> Linear(2, %d) -> ReLU -> Linear(%d, 2) -> softmax -> CE, %d samples, "
-                + "float64, loss %.10f%n", net.hidden, net.hidden, data.size(), ManualBackprop.loss(net, x, oneHot));
+                + "float64, loss %.10f%n", net.hidden, net.hidden, data.size(), ManualBackprop.loss(net, x, data.y()));
         System.out.printf("rel error = ||hand - other||_2 / max(||hand||_2, ||other||_2); fail above %.0e%n", THRESHOLD);
         System.out.printf("%-6s %-9s | %-26s | %-26s%n", "", "", "vs SameDiff autodiff", "vs central diff. (eps " + EPS + ")");
         System.out.printf("%-6s %-9s | %-12s %-13s | %-12s %-13s%n", "param", "shape", "max |diff|", "rel error", "max |diff|", "rel error");
@@ -142,20 +142,20 @@ public class backward implements Callable<Integer> {
     }
 
     /** dL/dtheta_i ~ (L(theta + eps e_i) - L(theta - eps e_i)) / (2 eps) for every parameter, in float64. */
-    static TwoLayerNet finiteDifferences(TwoLayerNet net, INDArray x, INDArray oneHot, double eps) {
+    static TwoLayerNet finiteDifferences(TwoLayerNet net, INDArray x, int[] labels, double eps) {
         TwoLayerNet probe = net.copy(DataType.DOUBLE);
         TwoLayerNet grads = TwoLayerNet.zeros(net.hidden, DataType.DOUBLE);
-        var work = new ManualBackprop(x.castTo(DataType.DOUBLE), oneHot, net.hidden);
-        for (long i = 0; i < probe.flat.length(); i++) {
-            double theta = probe.flat.getDouble(i);
-            probe.flat.putScalar(i, theta + eps);
+        var work = new ManualBackprop(x.castTo(DataType.DOUBLE), labels, net.hidden);
+        for (long i = 0; i < probe.size(); i++) {
+            double theta = probe.get(i);
+            probe.set(i, theta + eps);
             work.forward(probe);
             double up = work.loss();
-            probe.flat.putScalar(i, theta - eps);
+            probe.set(i, theta - eps);
             work.forward(probe);
             double down = work.loss();
-            probe.flat.putScalar(i, theta);
-            grads.flat.putScalar(i, (up - down) / (2 * eps));
+            probe.set(i, theta);
+            grads.set(i, (up - down) / (2 * eps));
         }
         return grads;
     }

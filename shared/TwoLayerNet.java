@@ -5,15 +5,13 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The parameters of x -> Linear(2, H) -> ReLU -> Linear(H, 2), in PyTorch's nn.Linear layout (out, in):
  * W1 is [H, 2], b1 [H], W2 [2, H], b2 [2]. The same class holds their gradients dW1, db1, dW2, db2.
  *
- * <p>All four are views of one flat vector {@code [W1 | b1 | W2 | b2]}, so a gradient-descent step is a single
- * BLAS axpy over {@link #flat} (see {@link ManualBackprop#step}). The matrices are 'f'-ordered because ND4J's
- * gemm is much faster on 'f' operands.
+ * <p>Every array is 'f'-ordered and owns its memory, because ND4J's gemm is much faster on 'f' operands and
+ * copies views.
  */
 public final class TwoLayerNet {
     public static final int INPUTS = 2;
@@ -22,24 +20,57 @@ public final class TwoLayerNet {
     public static final String[] KEYS = {"W1", "b1", "W2", "b2"};
 
     public final int hidden;
-    public final INDArray flat;
     public final INDArray W1;
     public final INDArray b1;
     public final INDArray W2;
     public final INDArray b2;
+    /**
+     * The arrays that hold b1 and b2, as [1, H] and [1, 2] rows: gemm broadcasts and sums biases as rank-1 products,
+     * and ND4J's gemm copies view operands, so the rows own their memory and {@link #b1}, {@link #b2} are views.
+     */
+    final INDArray b1Row;
+    final INDArray b2Row;
 
     private TwoLayerNet(int hidden, DataType type) {
         if (hidden < 1) throw new IllegalArgumentException("hidden must be >= 1, got " + hidden);
         this.hidden = hidden;
-        long h = hidden;
-        flat = Nd4j.create(type, new long[] {INPUTS * h + h + CLASSES * h + CLASSES}, 'f');
-        long w1End = INPUTS * h;
-        long b1End = w1End + h;
-        long w2End = b1End + CLASSES * h;
-        W1 = flat.get(NDArrayIndex.interval(0, w1End)).reshape('f', new long[] {h, INPUTS});
-        b1 = flat.get(NDArrayIndex.interval(w1End, b1End));
-        W2 = flat.get(NDArrayIndex.interval(b1End, w2End)).reshape('f', new long[] {CLASSES, h});
-        b2 = flat.get(NDArrayIndex.interval(w2End, w2End + CLASSES));
+        W1 = Nd4j.create(type, new long[] {hidden, INPUTS}, 'f');
+        b1Row = Nd4j.create(type, new long[] {1, hidden}, 'f');
+        W2 = Nd4j.create(type, new long[] {CLASSES, hidden}, 'f');
+        b2Row = Nd4j.create(type, new long[] {1, CLASSES}, 'f');
+        b1 = b1Row.reshape('f', new long[] {hidden});
+        b2 = b2Row.reshape('f', new long[] {CLASSES});
+    }
+
+    /** The arrays that own the parameters, in {@link #KEYS} order (a step updates these). */
+    INDArray[] storage() {
+        return new INDArray[] {W1, b1Row, W2, b2Row};
+    }
+
+    /** The number of parameters, 2H + H + 2H + 2. */
+    public long size() {
+        return W1.length() + b1.length() + W2.length() + b2.length();
+    }
+
+    /** Parameter {@code i} in the order W1 (column-major), b1, W2 (column-major), b2; for finite differences. */
+    public double get(long i) {
+        for (INDArray a : storage()) {
+            if (i < a.length()) return a.data().getDouble(i);
+            i -= a.length();
+        }
+        throw new IndexOutOfBoundsException();
+    }
+
+    /** Sets parameter {@code i} (same order as {@link #get}). */
+    public void set(long i, double value) {
+        for (INDArray a : storage()) {
+            if (i < a.length()) {
+                a.data().put(i, value);
+                return;
+            }
+            i -= a.length();
+        }
+        throw new IndexOutOfBoundsException();
     }
 
     /** All parameters zero (also the shape of a gradient buffer). */
@@ -97,8 +128,8 @@ public final class TwoLayerNet {
                     + found[k].dataType() + ", expected float32 or float64");
         }
         var net = of(found[0], found[1], found[2], found[3], type);
-        for (long i = 0; i < net.flat.length(); i++) {
-            Cli.require(Double.isFinite(net.flat.getDouble(i)), option + ": " + file + " holds NaN or infinite weights");
+        for (long i = 0; i < net.size(); i++) {
+            Cli.require(Double.isFinite(net.get(i)), option + ": " + file + " holds NaN or infinite weights");
         }
         return net;
     }
@@ -119,6 +150,6 @@ public final class TwoLayerNet {
     }
 
     public DataType dataType() {
-        return flat.dataType();
+        return W1.dataType();
     }
 }
