@@ -47,7 +47,7 @@ public class bench implements Callable<Integer> {
     static final String CSV_HEADER = "workload,impl,threads,epochs,repeats,ms_per_epoch,total_s,cpu_ms_per_epoch,"
             + "first_run_s,gflop_per_epoch,gflops,sgemm_peak_gflops,pct_of_sgemm_peak,cpu_gflops,sgemm_peak_cpu_gflops,"
             + "pct_of_sgemm_peak_cpu,rss_mb_at_100,rss_mb_at_end,rss_growth_pct,peak_rss_mb,final_loss,"
-            + "wall_ratio_vs_pytorch,cpu_ratio_vs_pytorch,loadavg,startup_s,startup_jvm_s";
+            + "wall_ratio_vs_pytorch,cpu_ratio_vs_pytorch,loadavg,startup_s,startup_jvm_s,heap_committed_mb_at_100,heap_committed_mb_at_end";
     static final int N_TRAIN = 800;
     static final int WIDTH = 264;
     static final int MANUAL_HIDDEN = 64;
@@ -83,7 +83,7 @@ public class bench implements Callable<Integer> {
 
     /** One timed workload of one implementation: medians over the repeats. */
     record Result(String workload, String impl, int epochs, double[] secs, double[] cpuSecs, double rssMb100,
-                  double rssMbEnd, double peakRssMb, double loss, double loadavg) {
+                  double rssMbEnd, double peakRssMb, double loss, double loadavg, double offHeapMb100, double offHeapMbEnd) {
         double medianSecs() { return median(secs); }
         double medianCpuSecs() { return cpuSecs == null ? Double.NaN : median(cpuSecs); }
         double msPerEpoch() { return 1000 * medianSecs() / epochs; }
@@ -150,7 +150,7 @@ public class bench implements Callable<Integer> {
         System.out.println(threadReport);
         System.out.printf(Locale.ROOT, "start-up to ready-to-train: %.2f s from process start (./jbang launcher included), "
                 + "%.2f s from JVM start%n", startupFromProcess, startupFromJvm);
-        System.out.printf(Locale.ROOT, "sgemm peak (800x264 * 264x264, 'f', warm, median of 15, best of start/end): "
+        System.out.printf(Locale.ROOT, "sgemm peak (800x264 * 264x264, 'f', warm, median, best of start/end): "
                 + "%.1f GFLOP/s wall, %.1f GFLOP/s per CPU-second%n", peak.wall(), peak.cpu());
         var rows = new ArrayList<String>();
         for (List<Result> all : results) summarize(all, peak, new double[] {startupFromProcess, startupFromJvm}, rows);
@@ -198,6 +198,7 @@ public class bench implements Callable<Integer> {
         double[] cpu = new double[secs.length];
         double[] rss100 = {Double.NaN};
         double[] rssEnd = {Double.NaN};
+        double[] offHeap100 = {Double.NaN};
         double loss = Double.NaN;
         double load = loadavg();
         int checkpoint = Math.min(100, epochs) - 1;
@@ -205,14 +206,17 @@ public class bench implements Callable<Integer> {
             long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             if (workload.equals("manual")) {
-                loss = trainManual(data, epochs, checkpoint, rss100);
+                loss = trainManual(data, epochs, checkpoint, rss100, offHeap100);
             } else {
                 Mlp net = workload.equals("lecture") ? Mlp.lecture(WIDTH, Activation.RELU, DataType.FLOAT)
                         : Mlp.deep(3, WIDTH, workload.equals("deep-relu") ? Activation.RELU : Activation.SIGMOID, DataType.FLOAT);
                 net.initLikeTorch(0);
                 var sgd = new Sgd(net, 0.01, 0.99);
                 var history = Training.run(workload, net, sgd, data.train(), data.test(), epochs, e -> {
-                    if (e.epoch() == checkpoint) rss100[0] = rssKb("VmRSS") / 1024.0;
+                    if (e.epoch() == checkpoint) {
+                        rss100[0] = rssKb("VmRSS") / 1024.0;
+                        offHeap100[0] = offHeapMb();
+                    }
                 });
                 loss = history.last().loss();
             }
@@ -221,7 +225,7 @@ public class bench implements Callable<Integer> {
             rssEnd[0] = rssKb("VmRSS") / 1024.0;
         }
         return new Result(workload, "ours", epochs, secs, cpu, rss100[0], rssEnd[0], rssKb("VmHWM") / 1024.0, loss,
-                (load + loadavg()) / 2);
+                (load + loadavg()) / 2, offHeap100[0], offHeapMb());
     }
 
     /**
@@ -229,18 +233,20 @@ public class bench implements Callable<Integer> {
      * calls scripts/train_manual.java makes. Its init draws from java.util.Random, so only the timing (not the loss
      * trajectory) is comparable with PyTorch's torch.randn init.
      */
-    static double trainManual(Split data, int steps, int checkpoint, double[] rss100) {
+    static double trainManual(Split data, int steps, int checkpoint, double[] rss100, double[] offHeap100) {
         var net = TwoLayerNet.heNormal(MANUAL_HIDDEN, 0, DataType.FLOAT);
         var grads = TwoLayerNet.zeros(MANUAL_HIDDEN, DataType.FLOAT);
-        var work = new ManualBackprop(data.train().features(DataType.FLOAT),
-                data.train().oneHot(TwoLayerNet.CLASSES, DataType.FLOAT), MANUAL_HIDDEN);
+        var work = new ManualBackprop(data.train().features(DataType.FLOAT), data.train().y(), MANUAL_HIDDEN);
         double loss = Double.NaN;
         for (int step = 0; step < steps; step++) {
             work.forward(net);
             loss = work.loss();
             work.backward(net, grads);
             ManualBackprop.step(net, grads, 0.5);
-            if (step == checkpoint) rss100[0] = rssKb("VmRSS") / 1024.0;
+            if (step == checkpoint) {
+                rss100[0] = rssKb("VmRSS") / 1024.0;
+                offHeap100[0] = offHeapMb();
+            }
         }
         return loss;
     }
@@ -281,26 +287,26 @@ public class bench implements Callable<Integer> {
     }
 
     /**
-     * C = A B for A [800, 264], B [264, 264], all 'f'-ordered: the deep nets' dominant gemm shape. Measured by wall
-     * clock and by process CPU time: on a shared machine the CPU-time figure is the one the scheduler cannot spoil.
+     * C = A B for A [800, 264], B [264, 264], all 'f'-ordered: the deep nets' dominant gemm shape. By wall clock (the
+     * median of 15 batches of 20 calls) and by process CPU time (all 300 calls together, because the JDK reads it in
+     * 10 ms ticks): on a shared machine the CPU-time figure is the one other people's jobs spoil least.
      */
     static Peak sgemmPeak() {
         INDArray a = Nd4j.rand(DataType.FLOAT, N_TRAIN, WIDTH).dup('f');
         INDArray b = Nd4j.rand(DataType.FLOAT, WIDTH, WIDTH).dup('f');
         INDArray c = Nd4j.create(DataType.FLOAT, new long[] {N_TRAIN, WIDTH}, 'f');
-        int calls = 10;
-        for (int i = 0; i < 3 * calls; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
+        int calls = 20;
+        for (int i = 0; i < calls; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
         double[] secs = new double[15];
-        double[] cpu = new double[secs.length];
+        long cpu0 = processCpuNanos();
         for (int k = 0; k < secs.length; k++) {
-            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             for (int i = 0; i < calls; i++) Nd4j.gemm(a, b, c, false, false, 1.0, 0.0);
             secs[k] = (System.nanoTime() - t0) / 1e9 / calls;
-            cpu[k] = (processCpuNanos() - cpu0) / 1e9 / calls;
         }
+        double cpuPerCall = (processCpuNanos() - cpu0) / 1e9 / (calls * secs.length);
         double flop = 2.0 * N_TRAIN * WIDTH * WIDTH;
-        return new Peak(flop / median(secs) / 1e9, flop / median(cpu) / 1e9);
+        return new Peak(flop / median(secs) / 1e9, flop / cpuPerCall / 1e9);
     }
 
     // ---- PyTorch side ----
@@ -372,7 +378,7 @@ public class bench implements Callable<Integer> {
             results.add(new Result(workload, loop.equals("reference") ? "pytorch" : "pytorch-" + loop,
                     Integer.parseInt(last.get("epochs")), secs, cpu, Double.parseDouble(last.get("rss_kb_100")) / 1024,
                     Double.parseDouble(last.get("rss_kb_end")) / 1024, Double.parseDouble(last.get("hwm_kb")) / 1024,
-                    Double.parseDouble(last.get("loss")), (load + loadAfter) / 2));
+                    Double.parseDouble(last.get("loss")), (load + loadAfter) / 2, Double.NaN, Double.NaN));
         });
         return results;
     }
@@ -385,7 +391,9 @@ public class bench implements Callable<Integer> {
                         + "RSS %.0f MB @%d -> %.0f MB @end (%+.1f%%), peak %.0f MB, load %.1f",
                 r.workload(), r.impl(), r.msPerEpoch(), r.medianSecs(), 1000 * r.medianCpuSecs() / r.epochs(),
                 r.rssMb100(), Math.min(100, r.epochs()), r.rssMbEnd(), 100 * (r.rssMbEnd() / r.rssMb100() - 1),
-                r.peakRssMb(), r.loadavg());
+                r.peakRssMb(), r.loadavg())
+                + (Double.isNaN(r.offHeapMbEnd()) ? "" : String.format(Locale.ROOT, ", Java heap committed %.0f -> %.0f MB",
+                        r.offHeapMb100(), r.offHeapMbEnd()));
     }
 
     /** The summary of one workload ([ours, pytorch, pytorch-matched]) and its CSV rows. */
@@ -409,7 +417,8 @@ public class bench implements Callable<Integer> {
                     fmt(1000 * r.medianCpuSecs() / r.epochs()), fmt(r.secs()[0]), fmt(gflop), fmt(gflops), fmt(peak.wall()),
                     fmt(deep ? 100 * gflops / peak.wall() : Double.NaN), fmt(cpuGflops), fmt(peak.cpu()),
                     fmt(deep ? 100 * cpuGflops / peak.cpu() : Double.NaN), fmt(r.rssMb100()), fmt(r.rssMbEnd()), fmt(growth),
-                    fmt(r.peakRssMb()), fmt(r.loss()), fmt(wallRatio), fmt(cpuRatio), fmt(r.loadavg()), fmt(startup[0]), fmt(startup[1])));
+                    fmt(r.peakRssMb()), fmt(r.loss()), fmt(wallRatio), fmt(cpuRatio), fmt(r.loadavg()), fmt(startup[0]), fmt(startup[1]),
+                    fmt(r.offHeapMb100()), fmt(r.offHeapMbEnd())));
         }
         System.out.println(text);
         if (reference != null) {
@@ -447,7 +456,15 @@ public class bench implements Callable<Integer> {
         return -1;
     }
 
-    /** CPU time of the whole process (all threads: ours, OpenMP's, OpenBLAS's, the JIT's and GC's). */
+    /**
+     * The Java heap the JVM has committed, so a growing RSS can be told apart from ND4J's native buffers (which
+     * JavaCPP's Pointer.totalBytes() does not see in this ND4J version: it reads 0 here).
+     */
+    static double offHeapMb() {
+        return Runtime.getRuntime().totalMemory() / (1024.0 * 1024.0);
+    }
+
+    /** CPU time of the whole process (all threads: ours, OpenMP's, OpenBLAS's, the JIT's and GC's), in 10 ms ticks. */
     static long processCpuNanos() {
         var os = ManagementFactory.getOperatingSystemMXBean();
         return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
