@@ -1,0 +1,140 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** forward, backward and train-manual as a user runs them: exit codes, one-line errors, files, PyTorch fidelity. */
+class ManualBackpropCliTest {
+    static final Path FIXTURES = Path.of("tests", "fixtures");
+    static final String SMALL_TRAIN = FIXTURES.resolve("moons_n200_noise0.1_seed0_train.csv").toString();
+    static final String SMALL_TEST = FIXTURES.resolve("moons_n200_noise0.1_seed0_test.csv").toString();
+    static final String SMALL_INIT = FIXTURES.resolve("manual_small_h5_init.npz").toString();
+
+    record Run(int code, String out, String err) {}
+
+    static Run run(Function<String[], Integer> script, String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            int code = script.apply(args);
+            return new Run(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static void assertBadInput(Run r, String mentions) {
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains(mentions), r.err());
+    }
+
+    @Test
+    void trainManualMatchesPyTorchFor50Steps(@TempDir Path dir) throws Exception {
+        Run r = run(train_manual::run, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--test", SMALL_TEST, "--lr", "0.1",
+                "--epochs", "50", "--snapshots", "0,50", "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> history = Files.readAllLines(dir.resolve("history.csv"));
+        List<String> torch = Files.readAllLines(FIXTURES.resolve("manual_small_h5_losses.csv"));
+        assertEquals("epoch,loss,train_acc,test_acc", history.get(0));
+        assertEquals(52, history.size()); // header, epochs 0..49 before their updates, epoch 50 = the trained net
+        for (int e = 0; e < 50; e++) {
+            double ours = Double.parseDouble(history.get(e + 1).split(",")[1]);
+            double reference = Double.parseDouble(torch.get(e + 1).split(",")[1]);
+            assertTrue(Math.abs(ours - reference) / reference < 1e-4, "epoch " + e + ": " + ours + " vs " + reference);
+        }
+        for (String f : new String[] {"loss.png", "snapshots.png", "boundary.gif", "weights.npz"}) {
+            assertTrue(Files.size(dir.resolve(f)) > 0, f);
+        }
+        assertTrue(r.out().contains("ms/step"), r.out());
+    }
+
+    @Test
+    void backwardPassesAndWritesPyTorchsGradients(@TempDir Path dir) {
+        Path grads = dir.resolve("grads.npz");
+        Run r = run(backward::run, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--grads-out", grads.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("PASS") && r.out().contains("fail above 1e-06"), r.out());
+        Map<String, INDArray> ours = Npz.read(grads, "test");
+        Map<String, INDArray> torch = Npz.read(FIXTURES.resolve("manual_small_h5_grads.npz"), "test");
+        for (String key : TwoLayerNet.KEYS) {
+            assertEquals(java.util.Arrays.toString(torch.get(key).shape()), java.util.Arrays.toString(ours.get(key).shape()), key);
+            assertTrue(ManualBackpropTest.relativeError(ours.get(key), torch.get(key)) < 1e-5, key);
+        }
+    }
+
+    @Test
+    void forwardPrintsIntermediatesWithShapes() {
+        Run r = run(forward::run, "--batch", "3", "--hidden", "4", "--train", SMALL_TRAIN);
+        assertEquals(0, r.code(), r.err());
+        for (String s : new String[] {"a1 = X W1^T + b1", "shape [3, 4]", "shape [3, 2]", "p = softmax(a2)", "L = "}) {
+            assertTrue(r.out().contains(s), s + " in\n" + r.out());
+        }
+        assertBadInput(run(forward::run, "--batch", "0"), "--batch");
+    }
+
+    static Path npz(Path dir, Map<String, INDArray> arrays) {
+        Path file = dir.resolve("init.npz");
+        Npz.write(file, arrays);
+        return file;
+    }
+
+    @Test
+    void badInputIsOneLineExitTwoAndWritesNothing(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("out");
+        var good = TwoLayerNet.heNormal(3, 0, DataType.FLOAT).toMap();
+        var missing = new LinkedHashMap<>(good);
+        missing.remove("b2");
+        Path missingNpz = npz(dir.resolve("a"), missing);
+        var misshaped = new LinkedHashMap<>(good);
+        misshaped.put("W2", Nd4j.zeros(DataType.FLOAT, 3, 2));
+        Path misshapedNpz = npz(dir.resolve("b"), misshaped);
+        Path badCsv = dir.resolve("bad.csv");
+        Files.writeString(badCsv, "x1,x2,label\n0.5,0.25,1\n0.1,0.2,3\n");
+        String o = out.toString();
+        assertBadInput(run(train_manual::run, "--init", missingNpz.toString(), "--out", o), "missing key 'b2'");
+        assertBadInput(run(train_manual::run, "--init", misshapedNpz.toString(), "--out", o), "key 'W2' has shape [3, 2], expected [2, 3]");
+        assertBadInput(run(train_manual::run, "--init", dir.resolve("none.npz").toString(), "--out", o), "--init");
+        assertBadInput(run(train_manual::run, "--hidden", "0", "--out", o), "--hidden");
+        assertBadInput(run(train_manual::run, "--lr", "0", "--out", o), "--lr");
+        assertBadInput(run(train_manual::run, "--lr", "NaN", "--out", o), "--lr");
+        assertBadInput(run(train_manual::run, "--epochs", "-1", "--out", o), "--epochs");
+        assertBadInput(run(train_manual::run, "--epochs", "10", "--snapshots", "0,20", "--out", o), "--snapshots");
+        assertBadInput(run(train_manual::run, "--snapshots", "0,x", "--out", o), "--snapshots");
+        assertBadInput(run(train_manual::run, "--train", badCsv.toString(), "--out", o), "line 3");
+        assertBadInput(run(train_manual::run, "--test", dir.resolve("none.csv").toString(), "--out", o), "--test");
+        assertBadInput(run(backward::run, "--init", misshapedNpz.toString()), "key 'W2'");
+        assertBadInput(run(backward::run, "--hidden", "-2"), "--hidden");
+        assertBadInput(run(backward::run, "--init", SMALL_INIT, "--hidden", "7"), "expected [7, 2]");
+        assertBadInput(run(backward::run, "--train", badCsv.toString()), "line 3");
+        assertFalse(Files.exists(out), "nothing may be written on bad input");
+    }
+
+    @Test
+    void divergingRunExitsThreeNamingTheEpochAndKeepsHistory(@TempDir Path dir) throws Exception {
+        Run r = run(train_manual::run, "--lr", "1e6", "--epochs", "50", "--out", dir.toString());
+        assertEquals(3, r.code(), r.out() + r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("diverged at epoch"), r.err());
+        int epoch = Integer.parseInt(r.err().replaceAll("(?s).*diverged at epoch (\\d+).*", "$1"));
+        List<String> history = Files.readAllLines(dir.resolve("history.csv"));
+        assertEquals(epoch + 1, history.size(), "header plus the epochs before the divergence");
+    }
+}
