@@ -6,7 +6,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../shared/*.java
-//SOURCES moons.java deep.java gradnorms.java backward.java train_manual.java
+//SOURCES moons.java deep.java gradnorms.java forward.java backward.java train_manual.java
 //JAVA_OPTIONS -Djava.awt.headless=true
 
 import java.io.ByteArrayOutputStream;
@@ -27,6 +27,9 @@ import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.Nd4jBlas;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
@@ -95,6 +98,7 @@ public class all implements Callable<Integer> {
                         List.of("--runs", "2", "--epochs", "300"), List.of("--runs", "1", "--epochs", "5", "--width", "16")),
                 new Step("gradnorms", "Vanishing gradient, step 3: gradient norms per layer", gradnorms::new, gradnorms::run,
                         List.of("--runs", "2", "--epochs", "300"), List.of("--runs", "1", "--epochs", "5", "--width", "16")),
+                new Step("forward", "Backpropagation, step 2: the forward pass", forward::new, forward::run, List.of(), List.of()),
                 new Step("backward", "Backpropagation, step 3: the backward pass and its gradient check",
                         backward::new, backward::run, List.of(), List.of("--hidden", "8")),
                 new Step("train-manual", "Backpropagation, step 4: training by hand",
@@ -177,7 +181,12 @@ public class all implements Callable<Integer> {
             System.setOut(new PrintStream(new Tee(originalOut, stdout, console), true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(new Tee(originalErr, stderr, console), true, StandardCharsets.UTF_8));
             if (testThrow.contains(step.alias())) throw new IllegalStateException("--test-throw " + step.alias());
-            exitCode = step.run().apply(args.toArray(String[]::new));
+            Threads threads = Threads.now();
+            try {
+                exitCode = step.run().apply(args.toArray(String[]::new));
+            } finally {
+                threads.restore();  // a step may pin ND4J to one thread (small matrices); the next one starts as this one did
+            }
         } catch (Throwable e) {  // a bug in one step must not stop the others; the stack trace goes to its log
             error = e;
             e.printStackTrace();
@@ -313,6 +322,7 @@ public class all implements Callable<Integer> {
                     case "lecture" -> lectureSection(o);
                     case "deep" -> deepSection(o);
                     case "gradnorms" -> gradnormsSection(o);
+                    case "forward" -> forwardSection(o);
                     case "backward" -> backwardSection(o);
                     case "train-manual" -> trainManualSection(o);
                     default -> {}
@@ -549,6 +559,24 @@ public class all implements Callable<Integer> {
 
         // ---- backpropagation ----
 
+        void forwardSection(Outcome o) {
+            var rows = new ArrayList<List<String>>();
+            for (String line : o.stdout().lines().toList()) {
+                // "a1 = X W1^T + b1   (W1 [64, 2])  shape [4, 64]": one intermediate and its shape
+                int at = line.lastIndexOf("  shape [");
+                if (at > 0) rows.add(List.of("`" + line.substring(0, at).strip() + "`", line.substring(at + "  shape ".length())));
+            }
+            if (!rows.isEmpty()) {
+                md.append("Every intermediate of the forward pass and its shape:\n\n");
+                table(List.of("quantity", "shape"), rows);
+            }
+            o.stdout().lines().filter(l -> l.startsWith("L = ")).findFirst().ifPresent(l -> md.append("Loss: `").append(l).append("`\n\n"));
+            if (!o.stdout().isBlank()) {
+                md.append("<details><summary>The values (console output)</summary>\n\n```text\n").append(o.stdout().strip())
+                        .append("\n```\n\n</details>\n\n");
+            }
+        }
+
         void backwardSection(Outcome o) {
             List<String> lines = o.stdout().lines().toList();
             var rows = new ArrayList<List<String>>();
@@ -780,15 +808,35 @@ public class all implements Callable<Integer> {
         }
     }
 
+    /** ND4J's thread settings (OpenMP ops, OpenBLAS, master threads), which a step may change for the whole JVM. */
+    record Threads(int openMp, int blas, int master) {
+        static Threads now() {
+            Nd4j.create(1);  // loads the backend, which NativeOpsHolder needs first
+            return new Threads(NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
+                    ((Nd4jBlas) Nd4j.factory().blas()).getMaxThreads(), Nd4j.getEnvironment().maxMasterThreads());
+        }
+
+        void restore() {
+            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(openMp);
+            ((Nd4jBlas) Nd4j.factory().blas()).setMaxThreads(blas);
+            Nd4j.getEnvironment().setMaxMasterThreads(master);
+        }
+
+        @Override
+        public String toString() {
+            return openMp + " OpenMP, " + blas + " OpenBLAS, " + master + " ND4J master";
+        }
+    }
+
     /** What the report says about the machine. */
     static final class Environment {
         static String nd4jVersion() {
-            try (var in = org.nd4j.linalg.factory.Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
+            try (var in = Nd4j.class.getResourceAsStream("/META-INF/maven/org.nd4j/nd4j-api/pom.properties")) {
                 var p = new java.util.Properties();
                 if (in != null) p.load(in);
-                String backend = org.nd4j.linalg.factory.Nd4j.getBackend().getClass().getSimpleName();
+                String backend = Nd4j.getBackend().getClass().getSimpleName();
                 return p.getProperty("version", "unknown") + " (" + backend + ", BLAS "
-                        + org.nd4j.linalg.factory.Nd4j.factory().blas().getBlasVendor() + ")";
+                        + Nd4j.factory().blas().getBlasVendor() + ")";
             } catch (IOException | RuntimeException e) {
                 return "unknown (" + e.getClass().getSimpleName() + ")";
             }
@@ -804,10 +852,9 @@ public class all implements Callable<Integer> {
         }
 
         static String threads() {
-            var env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
             String omp = System.getenv("OMP_NUM_THREADS");
-            return env.maxMasterThreads() + " ND4J master threads, " + env.maxThreads() + " ND4J threads"
-                    + (omp == null ? "" : ", OMP_NUM_THREADS=" + omp);
+            return Threads.now() + " threads at the start of every step (OMP_NUM_THREADS " + (omp == null ? "not set" : "=" + omp)
+                    + "); a step may lower them for itself";
         }
     }
 }
