@@ -124,6 +124,19 @@ public final class Mlp {
         return z;
     }
 
+    /**
+     * The logits for latent values z [m, 2] (pre-activation, as {@link #latent} gives them): {@code output(act(z))}, as
+     * a new array. This is how the lecture colours the latent space by the net's confidence.
+     */
+    public INDArray logitsFromLatent(INDArray z) {
+        Linear output = layers.get(layers.size() - 1);
+        INDArray a = z.castTo(type).dup('f');
+        activation.applyInPlace(a);
+        INDArray logits = Nd4j.create(type, new long[] {z.size(0), output.out()}, 'f');
+        output.forward(a, logits);
+        return logits;
+    }
+
     private void forward(INDArray x, Buffers b) {
         INDArray input = x;
         for (int i = 0; i < layers.size(); i++) {

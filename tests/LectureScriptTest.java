@@ -1,0 +1,106 @@
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+
+class LectureScriptTest {
+    static final Path FIXTURES = Path.of("tests", "fixtures");
+
+    record Result(int code, String out, String err) {}
+
+    static Result run(String... args) {
+        PrintStream oldOut = System.out, oldErr = System.err;
+        var out = new ByteArrayOutputStream();
+        var err = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true));
+        System.setErr(new PrintStream(err, true));
+        try {
+            int code = lecture.run(args);
+            return new Result(code, out.toString(), err.toString());
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void badInputExitsTwoWithOneLineAndWritesNothing(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Path weights = tmp.resolve("w").resolve("w.npz");
+        Path wrongWidth = tmp.resolve("wide.npz");
+        Mlp.lecture(10, Activation.RELU, DataType.FLOAT).save(wrongWidth);
+        Path badCsv = tmp.resolve("bad.csv");
+        Files.writeString(badCsv, "x1,x2,label\n0.1,zz,1\n");
+        List<String[]> cases = List.of(
+                new String[] {"--epochs", "abc"}, new String[] {"--epochs", "-1"}, new String[] {"--epochs", "0"},
+                new String[] {"--width", "0"}, new String[] {"--width", "-5"}, new String[] {"--lr", "0"},
+                new String[] {"--lr", "NaN"}, new String[] {"--lr", "-0.1"}, new String[] {"--lr", "x"},
+                new String[] {"--momentum", "1"}, new String[] {"--momentum", "-0.5"}, new String[] {"--momentum", "NaN"},
+                new String[] {"--activation", "gelu"}, new String[] {"--seed", "1.5"},
+                new String[] {"--init", tmp.resolve("missing.npz").toString()},
+                new String[] {"--init", wrongWidth.toString()},
+                new String[] {"--init", wrongWidth.toString(), "--width", "10", "--seed", "3"},
+                new String[] {"--train", badCsv.toString()}, new String[] {"--test", tmp.resolve("none.csv").toString()},
+                new String[] {"--save-weights", tmp.resolve("w.txt").toString()}, new String[] {"--bogus"});
+        for (String[] c : cases) {
+            var args = new ArrayList<>(List.of(c));
+            args.addAll(List.of("--out", out.toString(), "--save-weights", weights.toString()));
+            if (c[0].equals("--save-weights")) args = new ArrayList<>(List.of(c[0], c[1], "--out", out.toString()));
+            Result r = run(args.toArray(new String[0]));
+            String what = String.join(" ", c) + " -> " + r.err();
+            assertEquals(2, r.code(), what);
+            assertEquals(1, r.err().strip().lines().count(), what);
+            assertTrue(r.err().startsWith("error: "), what);
+            assertFalse(Files.exists(out), what);
+            assertFalse(Files.exists(weights.getParent()), what);
+        }
+        Result r = run("--init", wrongWidth.toString(), "--out", out.toString());
+        assertTrue(r.err().contains("hidden.weight") && r.err().contains("[264, 2]") && r.err().contains("[10, 2]"), r.err());
+    }
+
+    @Test
+    void shortRunWritesEveryFile(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Path weights = tmp.resolve("w.npz");
+        Result r = run("--epochs", "5", "--seed", "0", "--out", out.toString(), "--save-weights", weights.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String f : List.of("history.csv", "confidence.png", "confidence.svg", "loss.png", "loss.svg", "accuracy.png", "accuracy.svg")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        List<String> history = Files.readAllLines(out.resolve("history.csv"));
+        assertEquals("epoch,loss,train_acc,test_acc", history.get(0));
+        assertEquals(6, history.size());
+        // seed 0 is PyTorch's seed 0: the first epochs' losses are those of torch_run_lecture_seed0.csv
+        List<String> torch = Files.readAllLines(FIXTURES.resolve("torch_run_lecture_seed0.csv"));
+        for (int e = 0; e < 5; e++) {
+            double ours = Double.parseDouble(history.get(e + 1).split(",")[1]);
+            double theirs = Double.parseDouble(torch.get(e + 1).split(",")[1]);
+            assertEquals(theirs, ours, 1e-6 * theirs, "epoch " + e);
+        }
+        assertTrue(r.out().contains("Epoch 0: loss 0.6986, train acc 50.0%, test acc 50.0%"), r.out());
+        assertTrue(r.out().contains("check: not the lecture's setup"), r.out());
+        Mlp saved = Mlp.lecture(264, Activation.RELU, DataType.FLOAT);
+        saved.load(weights, "test");
+        // --init with the saved weights continues from them
+        Result again = run("--epochs", "1", "--init", weights.toString(), "--out", tmp.resolve("again").toString());
+        assertEquals(0, again.code(), again.err());
+    }
+
+    @Test
+    void embeddedPyTorchTableIsTheFixture() throws Exception {
+        List<String> rows = Files.readAllLines(FIXTURES.resolve("torch_lecture_seeds.csv"));
+        double[] fixture = rows.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[3])).toArray();
+        double[] rounded = java.util.Arrays.stream(fixture).map(a -> Math.round(a * 1000) / 1000.0).toArray();
+        assertArrayEquals(rounded, lecture.Expectation.TORCH_TEST_ACCURACY, 0);
+    }
+}
