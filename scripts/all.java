@@ -6,7 +6,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../shared/*.java
-//SOURCES moons.java deep.java gradnorms.java forward.java backward.java train_manual.java
+//SOURCES moons.java lecture.java deep.java gradnorms.java forward.java backward.java train_manual.java
 //JAVA_OPTIONS -Djava.awt.headless=true
 
 import java.io.ByteArrayOutputStream;
@@ -94,6 +94,8 @@ public class all implements Callable<Integer> {
     static List<Step> steps() {
         return List.of(
                 new Step("moons", "Data: two moons", moons::new, moons::run, List.of(), List.of()),
+                new Step("lecture", "Vanishing gradient, step 1: the lecture's network", lecture::new, lecture::run,
+                        List.of("--epochs", "300"), List.of("--epochs", "5", "--width", "16")),
                 new Step("deep", "Vanishing gradient, step 2: deeper nets, ReLU vs Sigmoid", deep::new, deep::run,
                         List.of("--runs", "2", "--epochs", "300"), List.of("--runs", "1", "--epochs", "5", "--width", "16")),
                 new Step("gradnorms", "Vanishing gradient, step 3: gradient norms per layer", gradnorms::new, gradnorms::run,
