@@ -71,7 +71,7 @@ public class deep implements Callable<Integer> {
 
         // Figures: curves of every run coloured by activation, and one decision-boundary panel per run.
         plotCurves(plan, runs, dir);
-        plotBoundaries(plan, fields, dir);
+        plotBoundaries(plan, fields, bounds, dir);
 
         // The table and the answer, both from the numbers above.
         Map<Activation, Summary> summaries = new LinkedHashMap<>();
@@ -101,7 +101,7 @@ public class deep implements Callable<Integer> {
         var started = runs.stream().filter(r -> !r.epochs().isEmpty()).toList();
         if (started.isEmpty()) return;
         String shape = plan.depth() + " x " + plan.width();
-        XYChart loss = Charts.lines("Training loss, " + shape + ", " + plan.runs() + " run(s) each", "epoch", "mean cross-entropy",
+        XYChart loss = Charts.lines("Training loss, " + shape + ", " + ActivationComparison.runs(plan.runs()) + " each", "epoch", "mean cross-entropy",
                 curves(started, Training.Epoch::loss));
         Charts.save(loss, dir.resolve("loss"));
         XYChart train = Charts.lines("Train accuracy, " + shape, "epoch", "accuracy (%)", curves(started, e -> 100 * e.trainAccuracy()));
@@ -121,9 +121,9 @@ public class deep implements Callable<Integer> {
     }
 
     /** One row of panels per activation, one column per run; a diverged run's panel has no field. */
-    static void plotBoundaries(ActivationComparison.Plan plan, Map<ActivationComparison.Run, ConfidenceGrid> fields, Path dir) {
+    static void plotBoundaries(ActivationComparison.Plan plan, Map<ActivationComparison.Run, ConfidenceGrid> fields,
+            ConfidenceGrid.Bounds bounds, Path dir) {
         var panels = new ArrayList<ConfidencePlot.Panel>();
-        ConfidenceGrid.Bounds bounds = bounds(plan.train(), plan.test());
         for (Activation a : plan.activations()) {
             for (var e : fields.entrySet()) {
                 var run = e.getKey();
@@ -183,12 +183,12 @@ public class deep implements Callable<Integer> {
     }
 
     static String table(Map<Activation, Summary> summaries) {
-        var out = new StringBuilder(String.format(Locale.ROOT, "%-10s %4s  %-16s %7s %7s  %-17s %7s %7s  %9s %8s%n", "activation",
+        var out = new StringBuilder(String.format(Locale.ROOT, "%-10s %4s  %-17s %7s %7s  %-19s %7s %7s  %9s %8s%n", "activation",
                 "runs", "test acc mean±std", "min", "max", "final loss mean±std", "min", "max", "at chance", "diverged"));
         for (Summary s : summaries.values()) {
             var t = s.testAccuracy();
             var l = s.finalLoss();
-            out.append(String.format(Locale.ROOT, "%-10s %4d  %-16s %7s %7s  %-19s %7.4f %7.4f  %9s %8d%n", s.activation(), s.runs(),
+            out.append(String.format(Locale.ROOT, "%-10s %4d  %-17s %7s %7s  %-19s %7.4f %7.4f  %9s %8d%n", s.activation(), s.runs(),
                     ActivationComparison.percent(t.mean()) + " ± " + ActivationComparison.percent(t.std()),
                     ActivationComparison.percent(t.min()), ActivationComparison.percent(t.max()),
                     String.format(Locale.ROOT, "%.4f ± %.4f", l.mean(), l.std()), l.min(), l.max(),
@@ -206,7 +206,7 @@ public class deep implements Callable<Integer> {
             Summary only = summaries.values().iterator().next();
             return "Only " + ActivationComparison.display(only.activation()) + " was trained (--activation), so there is nothing to "
                     + "compare: its mean test accuracy was " + ActivationComparison.percent(only.testAccuracy().mean()) + " over "
-                    + only.finished() + " run(s), " + only.atChance() + " at chance. Run without --activation to compare ReLU and Sigmoid.";
+                    + ActivationComparison.runs(only.finished()) + ", " + only.atChance() + " at chance. Run without --activation to compare ReLU and Sigmoid.";
         }
         // Paired runs: run r of both activations started from the same weights.
         int reluWins = 0, sigmoidWins = 0, ties = 0;

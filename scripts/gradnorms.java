@@ -112,7 +112,7 @@ public class gradnorms implements Callable<Integer> {
                 for (int k = 0; k < run.hiddenLayers().size(); k++) lines.add(new Charts.Line(run.hiddenLayers().get(k), epochs(run), run.column(k)));
             }
             if (lines.isEmpty()) continue;
-            panels.add(Charts.lines(ActivationComparison.display(a) + ": every hidden layer, " + plan.runs() + " run(s)", "epoch", yLabel,
+            panels.add(Charts.lines(ActivationComparison.display(a) + ": every hidden layer, " + ActivationComparison.runs(plan.runs()), "epoch", yLabel,
                     lines, Charts.Scale.LOG));
         }
         Charts.shareYRange(panels);
@@ -197,9 +197,9 @@ public class gradnorms implements Callable<Integer> {
         else if (smallerRatio || smallerFirst) s.append("Only partly: the two measures disagree. ");
         else s.append("No, not in these runs: Sigmoid's gradients do not vanish faster than ReLU's. ");
         s.append(String.format(Locale.ROOT, "Sigmoid's first hidden layer got a median %.3g of %s's gradient norm, ReLU's %.3g "
-                + "(median over %d (run, epoch) pairs each of norm(hidden1)/norm(%s)): going back one layer shrinks Sigmoid's "
+                + "(median over %d and %d (run, epoch) pairs of norm(hidden1)/norm(%s)): going back one layer shrinks Sigmoid's "
                 + "gradient by a factor of about %.2f on average, ReLU's by %.2f. ", sigmoid.medianRatio(), last, relu.medianRatio(),
-                sigmoid.ratios(), last, sigmoid.perLayerFactor(), relu.perLayerFactor()));
+                sigmoid.ratios(), relu.ratios(), last, sigmoid.perLayerFactor(), relu.perLayerFactor()));
         double times = relu.medianNorm()[0] / sigmoid.medianNorm()[0];
         s.append(String.format(Locale.ROOT, "In absolute terms the median first-layer norm was %.2e for Sigmoid vs %.2e for ReLU",
                 sigmoid.medianNorm()[0], relu.medianNorm()[0]));
@@ -211,8 +211,8 @@ public class gradnorms implements Callable<Integer> {
                     .append("so the layers far from the loss learn slowest; ReLU passes it on with derivative 1 wherever a unit is active.");
         }
         if (relu.undefined() > 0) {
-            s.append(String.format(Locale.ROOT, " %d ReLU epochs had no gradient at all in %s (dead units) and are left out of the ratio.",
-                    relu.undefined(), last));
+            s.append(String.format(Locale.ROOT, " %d ReLU epochs had no gradient at all in %s (the ReLUs above it were off for every "
+                    + "input, so nothing came back) and are left out of the ratio.", relu.undefined(), last));
         }
         return s.toString();
     }

@@ -300,6 +300,11 @@ public final class ActivationComparison {
         return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    /** "1 run", "5 runs". */
+    public static String runs(int n) {
+        return n + (n == 1 ? " run" : " runs");
+    }
+
     public static String percent(double fraction) {
         return Double.isNaN(fraction) ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }
