@@ -262,9 +262,9 @@ public class deep implements Callable<Integer> {
         if (relu.atChance() > 0) {
             s.append(String.format(Locale.ROOT, " (%d of the %d ReLU runs here)", relu.atChance(), relu.finished()));
         } else {
-            s.append(" (none of the ").append(relu.finished()).append(" ReLU runs here, but some seeds do)");
+            s.append(" (none of the ").append(relu.finished()).append(" ReLU runs here, but other seeds can)");
         }
-        s.append(". So ReLU is the better default for deep nets, not a guarantee: a seed can beat either one.");
+        s.append(". So ReLU is the better default for deep nets, but not a guarantee: an unlucky seed can leave either one at chance.");
         return s.toString();
     }
 

@@ -66,7 +66,7 @@ public final class ActivationComparison {
         Path init;
 
         @Option(names = "--save-weights", paramLabel = "FILE.npz", description = "Write the trained weights (state_dict names). With several nets: "
-                + "FILE_<activation>_run<r>.npz per net.")
+                + "FILE_<activation>_run<r>.npz per net; none for a run that diverged.")
         Path saveWeights;
 
         @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: scripts/out/${COMMAND-NAME}).")
