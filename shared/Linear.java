@@ -12,6 +12,8 @@ public final class Linear {
     private final INDArray bias;
     private final INDArray weightGrad;
     private final INDArray biasGrad;
+    /** biasGrad seen as a [1, out] row (same memory), for gemm. */
+    private final INDArray biasGradRow;
 
     /** A zero-initialised layer; see {@link TorchInit} for PyTorch's initial values. */
     public Linear(String name, int in, int out, DataType type) {
@@ -20,6 +22,8 @@ public final class Linear {
         bias = Nd4j.create(type, new long[] {out}, 'f');
         weightGrad = Nd4j.create(type, new long[] {out, in}, 'f');
         biasGrad = Nd4j.create(type, new long[] {out}, 'f');
+        biasGradRow = biasGrad.reshape('f', 1, out);
+        if (biasGradRow.data().address() != biasGrad.data().address()) throw new IllegalStateException("reshape copied");
     }
 
     public String name() { return name; }
@@ -38,12 +42,13 @@ public final class Linear {
 
     /**
      * Given the loss gradient dz [n, out] of this layer's output and its input x [n, in]: sets
-     * {@code weightGrad = dz^T x} and {@code biasGrad = column sums of dz}, and, unless {@code dx} is null,
-     * {@code dx = dz W} (the gradient passed on to the layer below).
+     * {@code weightGrad = dz^T x} and {@code biasGrad = ones^T dz} (the column sums of dz; {@code ones} is an [n, 1]
+     * column of ones: as a gemm this is twice as fast as ND4J's sum along dimension 0), and, unless {@code dx} is
+     * null, {@code dx = dz W} (the gradient passed on to the layer below).
      */
-    public void backward(INDArray x, INDArray dz, INDArray dx) {
+    public void backward(INDArray x, INDArray dz, INDArray dx, INDArray ones) {
         Nd4j.gemm(dz, x, weightGrad, true, false, 1.0, 0.0);
-        dz.sum(biasGrad, 0);
+        Nd4j.gemm(ones, dz, biasGradRow, true, false, 1.0, 0.0);
         if (dx != null) Nd4j.gemm(dz, weight, dx, false, false, 1.0, 0.0);
     }
 }

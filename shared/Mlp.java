@@ -103,7 +103,7 @@ public final class Mlp {
         for (int i = last; i >= 0; i--) {
             INDArray input = i == 0 ? x : b.outputs[i - 1];
             INDArray inputGrad = i == 0 ? null : b.grads[i - 1];
-            layers.get(i).backward(input, b.grads[i], inputGrad);
+            layers.get(i).backward(input, b.grads[i], inputGrad, b.ones);
             if (i > 0) activation.multiplyByDerivative(b.grads[i - 1], b.outputs[i - 1], b.scratch[i - 1]);
         }
         return new Evaluation(loss, accuracy);
@@ -160,6 +160,7 @@ public final class Mlp {
         final INDArray[] outputs = new INDArray[layers.size()];
         INDArray[] grads;
         INDArray[] scratch;
+        INDArray ones;
 
         Buffers(long n) {
             this.n = n;
@@ -171,6 +172,7 @@ public final class Mlp {
             if (grads != null) return;
             grads = new INDArray[layers.size()];
             scratch = new INDArray[layers.size()];
+            ones = Nd4j.ones(type, n, 1).dup('f');
             for (int i = 0; i < grads.length; i++) {
                 grads[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
                 scratch[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');

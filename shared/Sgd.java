@@ -41,7 +41,7 @@ public final class Sgd {
             if (momentum != 0) {
                 velocity = buffers.get(i);
                 if (first) velocity.assign(grads.get(i));
-                else velocity.muli(momentum).addi(grads.get(i));
+                else Nd4j.getExecutioner().exec(new Axpy(velocity, grads.get(i), velocity, momentum));   // buf = m * buf + g
             }
             INDArray p = params.get(i);
             Nd4j.getExecutioner().exec(new Axpy(velocity, p, p, -lr));   // p = -lr * velocity + p
