@@ -623,9 +623,20 @@ public class all implements Callable<Integer> {
                     .ifPresent(l -> md.append("Settings: `").append(l.substring(prefix.length())).append("`\n\n"));
         }
 
+        /** The figures a student should see first, per step; others follow by name. */
+        static final Map<String, List<String>> FIRST_FIGURES = Map.of(
+                "lecture", List.of("confidence.png", "loss.png", "accuracy.png"),
+                "deep", List.of("boundaries.png", "accuracy.png", "loss.png"),
+                "gradnorms", List.of("gradnorms.png", "first_layer.png"),
+                "train-manual", List.of("snapshots.png", "loss.png", "boundary.gif"));
+
         /** Every PNG and GIF the step wrote in this run, embedded by a relative link. */
         void figures(Outcome o) {
-            List<Path> images = newFiles(o, ".png", ".gif");
+            List<String> first = FIRST_FIGURES.getOrDefault(o.step().alias(), List.of());
+            List<Path> images = newFiles(o, ".png", ".gif").stream().sorted(java.util.Comparator.comparing((Path f) -> {
+                int i = first.indexOf(f.getFileName().toString());
+                return i < 0 ? first.size() : i;
+            }).thenComparing(Path::toString)).toList();
             for (Path image : images) {
                 String name = image.getFileName().toString();
                 md.append("![").append(o.step().alias()).append(": ").append(name).append("](").append(link(image)).append(")\n\n");
@@ -671,7 +682,7 @@ public class all implements Callable<Integer> {
         static List<String> formatRow(List<String> header, String[] row) {
             var cells = new ArrayList<String>();
             for (int c = 0; c < row.length; c++) {
-                cells.add(header.get(c).contains("acc") ? percent(row[c]) : number(row[c]));
+                cells.add(header.get(c).contains("acc") ? percent(row[c]) : header.get(c).equals("activation") ? display(row[c]) : number(row[c]));
             }
             return cells;
         }
@@ -691,9 +702,10 @@ public class all implements Callable<Integer> {
             rows.add(List.of("OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch")));
             rows.add(List.of("CPU", Environment.cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " logical cores available"));
             rows.add(List.of("threads", Environment.threads()));
+            rows.add(List.of("load average", Environment.loadAverage()));
             for (Outcome o : outcomes) rows.add(List.of("wall time " + o.step().alias(), Progress.duration(o.seconds())));
             rows.add(List.of("wall time, all steps", Progress.duration(totalSeconds)));
-            table(List.of("", ""), rows);
+            table(List.of("what", "value"), rows);
         }
 
         /** A link relative to the report's folder, with forward slashes (GitHub renders it on any OS). */
@@ -841,6 +853,17 @@ public class all implements Callable<Integer> {
                         + Nd4j.factory().blas().getBlasVendor() + ")";
             } catch (IOException | RuntimeException e) {
                 return "unknown (" + e.getClass().getSimpleName() + ")";
+            }
+        }
+
+        /** Other processes' share of the CPU changes every wall time above; the 1-minute load says how busy it was. */
+        static String loadAverage() {
+            try {
+                String[] load = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+                return load[0] + " (1 min), " + load[1] + " (5 min), " + load[2] + " (15 min) at the end of the run, on "
+                        + Runtime.getRuntime().availableProcessors() + " cores";
+            } catch (IOException | RuntimeException e) {
+                return "unknown on " + System.getProperty("os.name");
             }
         }
 
