@@ -16,6 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Mlp {
     private final List<Linear> layers;
+    /** Every layer's weight and bias, one after the other; the layers' arrays are views into it. */
+    private final INDArray parameters;
+    /** The gradients, laid out like {@link #parameters}. */
+    private final INDArray gradients;
     private final Activation activation;
     private final DataType type;
     /** Buffers of the last few batch sizes (train, test, a plot grid); older ones are dropped for the GC. */
@@ -29,7 +33,19 @@ public final class Mlp {
     /** The loss and accuracy of one forward pass over a batch. */
     public record Evaluation(double loss, double accuracy) {}
 
-    private Mlp(List<Linear> layers, Activation activation, DataType type) {
+    /** A layer's name and size, before its storage exists. */
+    private record Shape(String name, int in, int out) {}
+
+    private Mlp(List<Shape> shapes, Activation activation, DataType type) {
+        long total = shapes.stream().mapToLong(s -> Linear.size(s.in(), s.out())).sum();
+        parameters = Nd4j.create(type, new long[] {total}, 'f');
+        gradients = Nd4j.create(type, new long[] {total}, 'f');
+        var layers = new ArrayList<Linear>();
+        long offset = 0;
+        for (Shape s : shapes) {
+            layers.add(new Linear(s.name(), s.in(), s.out(), parameters, gradients, offset));
+            offset += Linear.size(s.in(), s.out());
+        }
         this.layers = List.copyOf(layers);
         this.activation = activation;
         this.type = type;
@@ -37,18 +53,18 @@ public final class Mlp {
 
     /** The lecture net: {@code hidden = Linear(2, width), latent = Linear(width, 2), output = Linear(2, 2)}. */
     public static Mlp lecture(int width, Activation activation, DataType type) {
-        return new Mlp(List.of(new Linear("hidden", 2, width, type), new Linear("latent", width, 2, type),
-                new Linear("output", 2, 2, type)), activation, type);
+        return new Mlp(List.of(new Shape("hidden", 2, width), new Shape("latent", width, 2), new Shape("output", 2, 2)),
+                activation, type);
     }
 
     /** {@code hidden1 .. hidden<depth>} of width {@code width}, then {@code latent = Linear(width, 2)}, {@code output}. */
     public static Mlp deep(int depth, int width, Activation activation, DataType type) {
         if (depth < 1) throw new IllegalArgumentException("depth must be at least 1, got " + depth);
-        var layers = new ArrayList<Linear>();
-        for (int i = 1; i <= depth; i++) layers.add(new Linear("hidden" + i, i == 1 ? 2 : width, width, type));
-        layers.add(new Linear("latent", width, 2, type));
-        layers.add(new Linear("output", 2, 2, type));
-        return new Mlp(layers, activation, type);
+        var shapes = new ArrayList<Shape>();
+        for (int i = 1; i <= depth; i++) shapes.add(new Shape("hidden" + i, i == 1 ? 2 : width, width));
+        shapes.add(new Shape("latent", width, 2));
+        shapes.add(new Shape("output", 2, 2));
+        return new Mlp(shapes, activation, type);
     }
 
     /** Sets every parameter to PyTorch's initial value after {@code torch.manual_seed(seed)}; returns this net. */
@@ -59,6 +75,10 @@ public final class Mlp {
     }
 
     public List<Linear> layers() { return layers; }
+    /** All parameters as one flat vector (each layer's weight, 'f'-ordered, then its bias); writes change the layers. */
+    public INDArray parameters() { return parameters; }
+    /** All gradients, laid out like {@link #parameters()}. */
+    public INDArray gradients() { return gradients; }
     public Activation activation() { return activation; }
     public DataType dataType() { return type; }
 

@@ -1,5 +1,3 @@
-import java.util.ArrayList;
-import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
@@ -7,13 +5,18 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * {@code torch.optim.SGD(params, lr, momentum)} with PyTorch's semantics (dampening 0, no Nesterov, no weight decay):
  * on the first step {@code buf = grad}, afterwards {@code buf = momentum * buf + grad}; then {@code p -= lr * buf}.
+ * The update is element-wise, so it runs on the net's flat parameter and gradient vectors: two ND4J ops per step
+ * whatever the number of layers (per-op overhead, not arithmetic, is what a small net's update costs).
  */
 public final class Sgd {
     private final double lr;
     private final double momentum;
-    private final List<INDArray> params = new ArrayList<>();
-    private final List<INDArray> grads = new ArrayList<>();
-    private final List<INDArray> buffers = new ArrayList<>();
+    private final INDArray params;
+    private final INDArray grads;
+    /** PyTorch's momentum_buffer, for all parameters at once. */
+    private final INDArray velocity;
+    private final Axpy momentumUpdate;
+    private final Axpy parameterUpdate;
     private boolean first = true;
 
     public Sgd(Mlp net, double lr, double momentum) {
@@ -22,13 +25,12 @@ public final class Sgd {
         }
         this.lr = lr;
         this.momentum = momentum;
-        for (Linear layer : net.layers()) {
-            params.add(layer.weight());
-            grads.add(layer.weightGrad());
-            params.add(layer.bias());
-            grads.add(layer.biasGrad());
-        }
-        for (INDArray p : params) buffers.add(Nd4j.create(p.dataType(), p.shape(), 'f'));
+        params = net.parameters();
+        grads = net.gradients();
+        velocity = momentum == 0 ? grads : Nd4j.create(params.dataType(), params.shape(), 'f');
+        // built once and re-executed: a new op object per step is garbage the training loop need not make
+        momentumUpdate = new Axpy(velocity, grads, velocity, momentum);   // buf = m * buf + g
+        parameterUpdate = new Axpy(velocity, params, params, -lr);        // p = -lr * buf + p
     }
 
     public double lr() { return lr; }
@@ -36,16 +38,11 @@ public final class Sgd {
 
     /** One update from the gradients the last backward pass left in the layers. */
     public void step() {
-        for (int i = 0; i < params.size(); i++) {
-            INDArray velocity = grads.get(i);
-            if (momentum != 0) {
-                velocity = buffers.get(i);
-                if (first) velocity.assign(grads.get(i));
-                else Nd4j.getExecutioner().exec(new Axpy(velocity, grads.get(i), velocity, momentum));   // buf = m * buf + g
-            }
-            INDArray p = params.get(i);
-            Nd4j.getExecutioner().exec(new Axpy(velocity, p, p, -lr));   // p = -lr * velocity + p
+        if (momentum != 0) {
+            if (first) velocity.assign(grads);
+            else Nd4j.getExecutioner().exec(momentumUpdate);
         }
+        Nd4j.getExecutioner().exec(parameterUpdate);
         first = false;
     }
 }

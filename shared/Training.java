@@ -1,4 +1,5 @@
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -45,17 +46,37 @@ public final class Training {
         }
     }
 
+    /**
+     * A run whose loss turned NaN or infinite, with what it recorded before that epoch (so a script can still write
+     * the history of a diverged run). {@link Cli} reports it like any {@link DivergedException}: one line, exit 3.
+     */
+    public static final class Diverged extends DivergedException {
+        private final transient History history;
+
+        Diverged(String message, History history) {
+            super(message);
+            this.history = history;
+        }
+
+        /** The epochs before the one whose loss was not finite (possibly none). */
+        public History history() {
+            return history;
+        }
+    }
+
     private Training() {}
 
     /**
      * Trains {@code net} for {@code epochs} full-batch epochs on {@code train}, evaluating {@code test} each epoch
      * (null: no test set, test accuracy NaN); {@code progress} sees every row as soon as it exists. A NaN or infinite
-     * loss stops the run with a {@link DivergedException} naming {@code run} and the epoch.
+     * loss stops the run with a {@link Diverged} exception naming {@code run} and the epoch and holding the history
+     * of the epochs before it.
      */
     public static History run(String run, Mlp net, Sgd sgd, Points train, Points test, int epochs, Consumer<Epoch> progress) {
         INDArray xTrain = train.features(net.dataType());
         INDArray xTest = test == null ? null : test.features(net.dataType());
         List<Linear> hidden = net.hiddenLayers();
+        List<String> names = hidden.stream().map(Linear::name).toList();
         // Norms are summed in double: a float sum over 264 x 264 squares is off by ~1e-5 relative, PyTorch's by less.
         INDArray norm = Nd4j.scalar(DataType.DOUBLE, 0.0);
         List<INDArray> gradInDouble = hidden.stream().map(l -> Nd4j.create(DataType.DOUBLE, l.weightGrad().shape(), 'f')).toList();
@@ -64,8 +85,8 @@ public final class Training {
         for (int epoch = 0; epoch < epochs; epoch++) {
             Mlp.Evaluation fit = net.backward(xTrain, train.y());
             if (!Double.isFinite(fit.loss())) {
-                throw new DivergedException(run + " diverged at epoch " + epoch + ": loss is " + fit.loss()
-                        + " (try a smaller --lr)");
+                var before = new History(rows, names, Arrays.copyOf(gradNorms, epoch));
+                throw new Diverged(run + " diverged at epoch " + epoch + ": loss is " + fit.loss() + " (try a smaller --lr)", before);
             }
             for (int k = 0; k < hidden.size(); k++) {
                 gradInDouble.get(k).assign(hidden.get(k).weightGrad());
@@ -78,7 +99,7 @@ public final class Training {
             rows.add(row);
             progress.accept(row);
         }
-        return new History(rows, hidden.stream().map(Linear::name).toList(), gradNorms);
+        return new History(rows, names, gradNorms);
     }
 
     /** The lecture's progress line, e.g. {@code Epoch 0: loss 0.6931, train acc 50.0%, test acc 49.5%}. */
