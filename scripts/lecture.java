@@ -92,8 +92,15 @@ public class lecture implements Callable<Integer> {
 
         System.out.println("lecture: " + describe(data));
         String run = "lecture " + (init != null ? "--init " + init.getFileName() : "seed " + seed());
-        Training.History history = Training.run(run, net, new Sgd(net, lr, momentum), data.train(), data.test(), epochs,
-                e -> { if (e.epoch() % 100 == 0) System.out.println(Training.progressLine(e)); });
+        Nd4jSetup.threads(1);   // why: see there (ND4J's default of a thread per core is 10x slower on a shared machine)
+        Training.History history;
+        try {
+            history = Training.run(run, net, new Sgd(net, lr, momentum), data.train(), data.test(), epochs,
+                    e -> { if (e.epoch() % 100 == 0) System.out.println(Training.progressLine(e)); });
+        } catch (Training.Diverged e) {
+            Output.writeString(dir.resolve("history.csv"), e.history().csv());   // keep the epochs before the divergence
+            throw e;
+        }
 
         Output.writeString(dir.resolve("history.csv"), history.csv());
         if (saveWeights != null) net.save(saveWeights);
