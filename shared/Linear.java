@@ -14,8 +14,13 @@ public final class Linear {
     private final INDArray bias;
     private final INDArray weightGrad;
     private final INDArray biasGrad;
-    /** biasGrad seen as a [1, out] row (same memory), for gemm. */
-    private final INDArray biasGradRow;
+    /**
+     * {@code [W b]} [out, in + 1]: weight and bias are stored one after the other, and an 'f'-ordered [out, in]
+     * matrix followed by an [out] vector is exactly an 'f'-ordered [out, in + 1] matrix whose last column is the bias.
+     */
+    private final INDArray weightAndBias;
+    /** {@code [weightGrad biasGrad]}, the same way. */
+    private final INDArray gradWithBias;
 
     /**
      * A layer whose weight and bias live at {@code offset} in the flat vector {@code parameters} (weight [out, in]
@@ -28,7 +33,8 @@ public final class Linear {
         bias = vectorAt(parameters, offset + (long) out * in, out);
         weightGrad = matrixAt(gradients, offset, out, in);
         biasGrad = vectorAt(gradients, offset + (long) out * in, out);
-        biasGradRow = Nd4j.create(gradients.data(), new long[] {1, out}, new long[] {1, 1}, offset + (long) out * in, 'f');
+        weightAndBias = matrixAt(parameters, offset, out, in + 1);
+        gradWithBias = matrixAt(gradients, offset, out, in + 1);
     }
 
     /** Elements of a Linear(in, out): weight and bias. */
@@ -59,14 +65,20 @@ public final class Linear {
     }
 
     /**
-     * Given the loss gradient dz [n, out] of this layer's output and its input x [n, in]: sets
-     * {@code weightGrad = dz^T x} and {@code biasGrad = ones^T dz} (the column sums of dz; {@code ones} is an [n, 1]
-     * column of ones: as a gemm this is twice as fast as ND4J's sum along dimension 0), and, unless {@code dx} is
-     * null, {@code dx = dz W} (the gradient passed on to the layer below).
+     * {@code z = x W^T + b} for a batch given as {@code xOnes = [x 1]} [n, in + 1] (x with a column of ones appended):
+     * {@code [x 1] [W b]^T = x W^T + b}, so the bias add rides along in the gemm instead of costing an op of its own.
      */
-    public void backward(INDArray x, INDArray dz, INDArray dx, INDArray ones) {
-        Nd4j.gemm(dz, x, weightGrad, true, false, 1.0, 0.0);
-        Nd4j.gemm(ones, dz, biasGradRow, true, false, 1.0, 0.0);
+    public void forwardWithOnes(INDArray xOnes, INDArray z) {
+        Nd4j.gemm(xOnes, weightAndBias, z, false, true, 1.0, 0.0);
+    }
+
+    /**
+     * Given the loss gradient dz [n, out] of this layer's output and its input as {@code xOnes = [x 1]}: sets
+     * {@code [weightGrad biasGrad] = dz^T [x 1]} in one gemm (the bias gradient, dz's column sums, is the product with
+     * the ones column) and, unless {@code dx} is null, {@code dx = dz W} (the gradient passed on to the layer below).
+     */
+    public void backwardWithOnes(INDArray xOnes, INDArray dz, INDArray dx) {
+        Nd4j.gemm(dz, xOnes, gradWithBias, true, false, 1.0, 0.0);
         if (dx != null) Nd4j.gemm(dz, weight, dx, false, false, 1.0, 0.0);
     }
 }

@@ -121,9 +121,8 @@ public final class Mlp {
         double loss = CrossEntropy.lossAndGradient(b.outputs[last], labels, b.grads[last]);
         double accuracy = CrossEntropy.accuracy(b.outputs[last], labels);
         for (int i = last; i >= 0; i--) {
-            INDArray input = i == 0 ? x : b.outputs[i - 1];
             INDArray inputGrad = i == 0 ? null : b.grads[i - 1];
-            layers.get(i).backward(input, b.grads[i], inputGrad, b.ones);
+            layers.get(i).backwardWithOnes(b.inputs[i], b.grads[i], inputGrad);
             if (i > 0) activation.multiplyByDerivative(b.grads[i - 1], b.outputs[i - 1], b.scratch[i - 1]);
         }
         return new Evaluation(loss, accuracy);
@@ -133,14 +132,13 @@ public final class Mlp {
     public INDArray latent(INDArray x) {
         Buffers b = buffersFor(x);
         int latent = layers.size() - 2;
-        INDArray input = x;
+        b.x.assign(x);
         for (int i = 0; i < latent; i++) {
-            layers.get(i).forward(input, b.outputs[i]);
+            layers.get(i).forwardWithOnes(b.inputs[i], b.outputs[i]);
             activation.applyInPlace(b.outputs[i]);
-            input = b.outputs[i];
         }
         INDArray z = Nd4j.create(type, new long[] {x.size(0), layers.get(latent).out()}, 'f');
-        layers.get(latent).forward(input, z);
+        layers.get(latent).forwardWithOnes(b.inputs[latent], z);
         return z;
     }
 
@@ -158,11 +156,10 @@ public final class Mlp {
     }
 
     private void forward(INDArray x, Buffers b) {
-        INDArray input = x;
+        b.x.assign(x);
         for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forward(input, b.outputs[i]);
+            layers.get(i).forwardWithOnes(b.inputs[i], b.outputs[i]);
             if (i < layers.size() - 1) activation.applyInPlace(b.outputs[i]);
-            input = b.outputs[i];
         }
     }
 
@@ -174,17 +171,34 @@ public final class Mlp {
         return buffers.computeIfAbsent(x.size(0), n -> new Buffers(n));
     }
 
-    /** Per-layer outputs (activated in place), their loss gradients and a scratch array, all [n, out] 'f'. */
+    /**
+     * The working arrays of one batch size n, all 'f'-ordered. Layer i reads {@code inputs[i] = [a 1]} [n, in + 1]:
+     * its input a (the batch for layer 0, else the previous layer's activated output) with a column of ones appended,
+     * which folds the bias into the layer's gemms (see {@link Linear#forwardWithOnes}). So {@code outputs[i]} is the
+     * first {@code out} columns of {@code inputs[i + 1]} (same memory), except the last layer's logits [n, classes].
+     * The ones columns are written once, here; no op ever writes them again.
+     */
     private final class Buffers {
         final long n;
+        final INDArray[] inputs = new INDArray[layers.size()];
         final INDArray[] outputs = new INDArray[layers.size()];
+        /** The batch's place in {@code inputs[0]}. */
+        final INDArray x;
+        /** The loss gradients of the outputs, and a scratch array of each output's shape (for the derivative). */
         INDArray[] grads;
         INDArray[] scratch;
-        INDArray ones;
 
         Buffers(long n) {
             this.n = n;
-            for (int i = 0; i < outputs.length; i++) outputs[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
+            int last = layers.size() - 1;
+            for (int i = 0; i <= last; i++) {
+                int in = layers.get(i).in();
+                inputs[i] = Nd4j.create(type, new long[] {n, in + 1}, 'f');
+                inputs[i].getColumn(in).assign(1);
+            }
+            x = firstColumns(inputs[0], layers.get(0).in());
+            for (int i = 0; i < last; i++) outputs[i] = firstColumns(inputs[i + 1], layers.get(i).out());
+            outputs[last] = Nd4j.create(type, new long[] {n, layers.get(last).out()}, 'f');
         }
 
         /** Gradient buffers only for batches we train on (a plot grid needs no backward pass). */
@@ -192,11 +206,15 @@ public final class Mlp {
             if (grads != null) return;
             grads = new INDArray[layers.size()];
             scratch = new INDArray[layers.size()];
-            ones = Nd4j.ones(type, n, 1).dup('f');
             for (int i = 0; i < grads.length; i++) {
                 grads[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
                 scratch[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
             }
+        }
+
+        /** The first {@code columns} columns of an 'f'-ordered [n, m] matrix: a contiguous [n, columns] view. */
+        private INDArray firstColumns(INDArray a, long columns) {
+            return Nd4j.create(a.data(), new long[] {n, columns}, new long[] {1, n}, 0, 'f');
         }
     }
 
