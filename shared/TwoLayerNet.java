@@ -5,13 +5,16 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The parameters of x -> Linear(2, H) -> ReLU -> Linear(H, 2), in PyTorch's nn.Linear layout (out, in):
  * W1 is [H, 2], b1 [H], W2 [2, H], b2 [2]. The same class holds their gradients dW1, db1, dW2, db2.
  *
- * <p>Every array is 'f'-ordered and owns its memory, because ND4J's gemm is much faster on 'f' operands and
- * copies views.
+ * <p>Each layer's weights and bias live side by side in one 'f'-ordered array, [W1 b1] [H, 3] and [W2 b2] [2, H + 1]
+ * (ND4J's matrix products are much faster on 'f' operands); W1, b1, W2, b2 are views of them. With a column of ones
+ * appended to a layer's input, one matrix product then gives X W^T + 1 b^T and one gives dW and db together, and a
+ * gradient step updates a layer with one axpy (see ManualBackprop).
  */
 public final class TwoLayerNet {
     public static final int INPUTS = 2;
@@ -24,27 +27,24 @@ public final class TwoLayerNet {
     public final INDArray b1;
     public final INDArray W2;
     public final INDArray b2;
-    /**
-     * The arrays that hold b1 and b2, as [1, H] and [1, 2] rows: gemm broadcasts and sums biases as rank-1 products,
-     * and ND4J's gemm copies view operands, so the rows own their memory and {@link #b1}, {@link #b2} are views.
-     */
-    final INDArray b1Row;
-    final INDArray b2Row;
+    /** [W1 b1] [H, 3] and [W2 b2] [2, H + 1], the arrays that own the parameters ('f' order: W1, then b1; W2, then b2). */
+    final INDArray W1b1;
+    final INDArray W2b2;
 
     private TwoLayerNet(int hidden, DataType type) {
         if (hidden < 1) throw new IllegalArgumentException("hidden must be >= 1, got " + hidden);
         this.hidden = hidden;
-        W1 = Nd4j.create(type, new long[] {hidden, INPUTS}, 'f');
-        b1Row = Nd4j.create(type, new long[] {1, hidden}, 'f');
-        W2 = Nd4j.create(type, new long[] {CLASSES, hidden}, 'f');
-        b2Row = Nd4j.create(type, new long[] {1, CLASSES}, 'f');
-        b1 = b1Row.reshape('f', new long[] {hidden});
-        b2 = b2Row.reshape('f', new long[] {CLASSES});
+        W1b1 = Nd4j.create(type, new long[] {hidden, INPUTS + 1}, 'f');
+        W2b2 = Nd4j.create(type, new long[] {CLASSES, hidden + 1}, 'f');
+        W1 = W1b1.get(NDArrayIndex.all(), NDArrayIndex.interval(0, INPUTS));
+        b1 = W1b1.getColumn(INPUTS);
+        W2 = W2b2.get(NDArrayIndex.all(), NDArrayIndex.interval(0, hidden));
+        b2 = W2b2.getColumn(hidden);
     }
 
     /** The arrays that own the parameters, in {@link #KEYS} order (a step updates these). */
     INDArray[] storage() {
-        return new INDArray[] {W1, b1Row, W2, b2Row};
+        return new INDArray[] {W1b1, W2b2};
     }
 
     /** The number of parameters, 2H + H + 2H + 2. */
