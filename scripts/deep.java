@@ -28,8 +28,8 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "deep", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains a deep net (default 3 hidden layers x 264) with ReLU and with Sigmoid, --runs seeds each, and "
-                + "compares them: runs.csv, history.csv, loss/accuracy curves, decision boundaries, a summary table, "
-                + "answer.md and summary.json. Run r of both activations starts from the same weights (torch seed S+r-1).")
+                + "compares them: runs.csv, history.csv, gradnorms.csv (per-layer gradient norms, which gradnorms --from reads), "
+                + "loss/accuracy curves, decision boundaries, a summary table, answer.md and summary.json. Run r of both activations starts from the same weights (torch seed S+r-1).")
 public class deep implements Callable<Integer> {
     /** Cells per side of a decision-boundary panel's confidence field. */
     static final int GRID = 120;
@@ -66,6 +66,8 @@ public class deep implements Callable<Integer> {
                 fields.put(run, run.finished() ? confidence(net, bounds) : null);
                 Output.writeString(dir.resolve("runs.csv"), ActivationComparison.runsCsv(runs));
                 Output.writeString(dir.resolve("history.csv"), ActivationComparison.historyCsv(runs));
+                // The norms every run records anyway: gradnorms --from reads them instead of training these nets again.
+                Output.writeString(dir.resolve("gradnorms.csv"), ActivationComparison.gradNormsCsv(runs));
             }
         }
 
@@ -84,7 +86,7 @@ public class deep implements Callable<Integer> {
         Output.writeString(dir.resolve("answer.md"), "# Is one architecture always better, and why?\n\n"
                 + "Setup: " + plan.describe() + ".\n\n```\n" + table(summaries) + "```\n\n" + answer + "\n");
         Output.writeString(dir.resolve("summary.json"), json(plan, summaries, runs));
-        System.out.printf(Locale.ROOT, "%nwrote runs.csv, history.csv, loss.png/.svg, accuracy.png/.svg, boundaries.png/.svg, "
+        System.out.printf(Locale.ROOT, "%nwrote runs.csv, history.csv, gradnorms.csv, loss.png/.svg, accuracy.png/.svg, boundaries.png/.svg, "
                 + "answer.md, summary.json to %s (wall time %.1f s)%n", dir, (System.nanoTime() - start) / 1e9);
 
         List<String> diverged = runs.stream().filter(r -> !r.finished()).map(ActivationComparison.Run::label).toList();
@@ -273,6 +275,7 @@ public class deep implements Callable<Integer> {
         j.append(String.format(Locale.ROOT, "  \"depth\": %d,%n  \"width\": %d,%n  \"epochs\": %d,%n  \"lr\": %s,%n  \"momentum\": %s,%n  \"runs\": %d,%n",
                 plan.depth(), plan.width(), plan.epochs(), plan.lr(), plan.momentum(), plan.runs()));
         j.append("  \"seed\": ").append(plan.init() == null ? Long.toString(plan.seed()) : "null").append(",\n");
+        j.append("  \"data\": \"").append(jsonText(plan.data())).append("\",\n");
         j.append("  \"chance_threshold\": ").append(ActivationComparison.CHANCE).append(",\n  \"activations\": {\n");
         int i = 0;
         for (Summary s : summaries.values()) {
@@ -292,6 +295,17 @@ public class deep implements Callable<Integer> {
                     .append(!r.finished()).append('}').append(k + 1 < runs.size() ? ",\n" : "\n");
         }
         return j.append("  ]\n}\n").toString();
+    }
+
+    /** A JSON string's content: quotes, backslashes and control characters escaped (the data line names files). */
+    static String jsonText(String text) {
+        var out = new StringBuilder();
+        for (char c : text.toCharArray()) {
+            if (c == '"' || c == '\\') out.append('\\').append(c);
+            else if (c < 0x20) out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            else out.append(c);
+        }
+        return out.toString();
     }
 
     static String stats(ActivationComparison.Stats s) {

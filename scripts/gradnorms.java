@@ -19,6 +19,10 @@ import java.util.stream.IntStream;
 import org.knowm.xchart.XYChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Vanishing gradients, step 3: the L2 norm of every hidden layer's weight gradient, every epoch, right after the
@@ -28,10 +32,18 @@ import picocli.CommandLine.Mixin;
 @Command(name = "gradnorms", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Records the weight-gradient norm of every hidden layer in every epoch for ReLU and Sigmoid nets "
                 + "(default 3 hidden layers x 264, --runs seeds each): gradnorms.csv, history.csv, runs.csv, per-layer and "
-                + "first-layer plots (log axis), the first/last layer ratio and a verdict (answer.md).")
+                + "first-layer plots (log axis), the first/last layer ratio and a verdict (answer.md). With --from it reads "
+                + "the nets deep trained (deep trains the same nets and records the same norms) instead of training them again.")
 public class gradnorms implements Callable<Integer> {
     @Mixin
     ActivationComparison.Options options = new ActivationComparison.Options();
+
+    @Option(names = "--from", paramLabel = "DIR", description = "Read the runs from deep's output folder (summary.json, runs.csv, "
+            + "history.csv, gradnorms.csv) instead of training; its settings are deep's, so no training option goes with it.")
+    Path from;
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String... args) {
         System.exit(run(args));
@@ -44,39 +56,57 @@ public class gradnorms implements Callable<Integer> {
     @Override
     public Integer call() {
         long start = System.nanoTime();
-        ActivationComparison.Plan plan = ActivationComparison.plan(options, "gradnorms", 2);
-        Path dir = Output.prepareDir(plan.out(), "--out");
-        ManualBackprop.useOneThread();   // why: see there (idle OpenMP workers spin; on a shared machine a step gets ~10x slower)
-        System.out.println("gradnorms: " + plan.describe());
+        Path dir;
+        String setup;
+        List<ActivationComparison.Run> runs;
+        if (from != null) {
+            // Read the runs deep recorded: the same nets (same seeds, same settings) and the same norms.
+            List<String> training = spec.commandLine().getParseResult().matchedOptions().stream().map(OptionSpec::longestName)
+                    .filter(name -> !name.equals("--from") && !name.equals("--out")).distinct().toList();
+            Cli.require(training.isEmpty(), "--from reads runs deep trained with its own settings, so it takes no training option; got "
+                    + String.join(", ", training) + " (only --out goes with --from)");
+            Path out = ActivationComparison.outDir(options.out, "gradnorms");
+            Cli.require(!out.toAbsolutePath().normalize().equals(from.toAbsolutePath().normalize()),
+                    "--out must not be the --from folder (gradnorms would overwrite deep's files there)");
+            var recorded = RecordedRuns.read(from, "--from");
+            dir = Output.prepareDir(out, "--out");
+            setup = recorded.setup();
+            runs = recorded.runs();
+            System.out.println("gradnorms: " + setup);
+            System.out.println("read the " + runs.size() + " nets deep trained from " + from + " (no training here)");
+            writeCsvs(dir, runs);
+        } else {
+            ActivationComparison.Plan plan = ActivationComparison.plan(options, "gradnorms", 2);
+            dir = Output.prepareDir(plan.out(), "--out");
+            ManualBackprop.useOneThread();   // why: see there (idle OpenMP workers spin; on a shared machine a step gets ~10x slower)
+            setup = plan.describe();
+            System.out.println("gradnorms: " + setup);
 
-        // Train every (run, activation), recording the norms; each run's rows are written as soon as it ends.
-        var runs = new ArrayList<ActivationComparison.Run>();
-        var normsCsv = new StringBuilder("activation,run,epoch,layer,norm\n");
-        for (int r = 1; r <= plan.runs(); r++) {
-            for (Activation activation : plan.activations()) {
-                var run = ActivationComparison.train(plan, plan.newNet(activation, r), r, "gradnorms");
-                runs.add(run);
-                appendNorms(normsCsv, run);
-                Output.writeString(dir.resolve("gradnorms.csv"), normsCsv.toString());
-                Output.writeString(dir.resolve("history.csv"), ActivationComparison.historyCsv(runs));
-                Output.writeString(dir.resolve("runs.csv"), ActivationComparison.runsCsv(runs));
+            // Train every (run, activation), recording the norms; each run's rows are written as soon as it ends.
+            runs = new ArrayList<>();
+            for (int r = 1; r <= plan.runs(); r++) {
+                for (Activation activation : plan.activations()) {
+                    runs.add(ActivationComparison.train(plan, plan.newNet(activation, r), r, "gradnorms"));
+                    writeCsvs(dir, runs);
+                }
             }
         }
 
+        // From here on trained and read runs take the same path.
         // Figures: per-layer norms, one panel per activation on a shared log axis; the first layer of both.
-        plot(plan, runs, dir);
+        plot(runs, dir);
 
         // The ratio table and the verdict.
         Map<Activation, LayerStats> stats = new LinkedHashMap<>();
-        for (Activation a : plan.activations()) stats.put(a, LayerStats.of(runs.stream().filter(r -> r.activation() == a).toList()));
+        for (Activation a : activations(runs)) stats.put(a, LayerStats.of(runs.stream().filter(r -> r.activation() == a).toList()));
         String table = table(stats);
-        String verdict = verdict(plan, stats);
+        String verdict = verdict(stats);
         System.out.println();
         System.out.print(table);
         System.out.println();
         System.out.println(verdict);
         Output.writeString(dir.resolve("answer.md"), "# Does Sigmoid show the vanishing gradient more clearly?\n\n"
-                + "Setup: " + plan.describe() + ".\n\n```\n" + table + "```\n\n" + verdict + "\n");
+                + "Setup: " + setup + ".\n\n```\n" + table + "```\n\n" + verdict + "\n");
         System.out.printf(Locale.ROOT, "%nwrote gradnorms.csv, history.csv, runs.csv, gradnorms.png/.svg, first_layer.png/.svg, answer.md "
                 + "to %s (wall time %.1f s)%n", dir, (System.nanoTime() - start) / 1e9);
 
@@ -88,31 +118,33 @@ public class gradnorms implements Callable<Integer> {
         return Cli.OK;
     }
 
-    /** Long form: one row per (epoch, layer). */
-    static void appendNorms(StringBuilder csv, ActivationComparison.Run run) {
-        for (int e = 0; e < run.gradNorms().length; e++) {
-            for (int k = 0; k < run.hiddenLayers().size(); k++) {
-                csv.append(run.activation()).append(',').append(run.run()).append(',').append(e).append(',')
-                        .append(run.hiddenLayers().get(k)).append(',').append(run.gradNorms()[e][k]).append('\n');
-            }
-        }
+    static void writeCsvs(Path dir, List<ActivationComparison.Run> runs) {
+        Output.writeString(dir.resolve("gradnorms.csv"), ActivationComparison.gradNormsCsv(runs));
+        Output.writeString(dir.resolve("history.csv"), ActivationComparison.historyCsv(runs));
+        Output.writeString(dir.resolve("runs.csv"), ActivationComparison.runsCsv(runs));
+    }
+
+    /** The activations of the runs, in their order (relu before sigmoid, as the steps train them). */
+    static List<Activation> activations(List<ActivationComparison.Run> runs) {
+        return runs.stream().map(ActivationComparison.Run::activation).distinct().toList();
     }
 
     // ---- figures ----
 
-    static void plot(ActivationComparison.Plan plan, List<ActivationComparison.Run> runs, Path dir) {
+    static void plot(List<ActivationComparison.Run> runs, Path dir) {
         var started = runs.stream().filter(r -> r.gradNorms().length > 0).toList();
         if (started.isEmpty()) return;
         String yLabel = "weight-gradient L2 norm (log)";
+        int perActivation = runs.stream().mapToInt(ActivationComparison.Run::run).max().orElse(0);
         var panels = new ArrayList<XYChart>();
-        for (Activation a : plan.activations()) {
+        for (Activation a : activations(runs)) {
             var lines = new ArrayList<Charts.Line>();
             for (var run : started) {
                 if (run.activation() != a) continue;
                 for (int k = 0; k < run.hiddenLayers().size(); k++) lines.add(new Charts.Line(run.hiddenLayers().get(k), epochs(run), run.column(k)));
             }
             if (lines.isEmpty()) continue;
-            panels.add(Charts.lines(ActivationComparison.display(a) + ": every hidden layer, " + ActivationComparison.runs(plan.runs()), "epoch", yLabel,
+            panels.add(Charts.lines(ActivationComparison.display(a) + ": every hidden layer, " + ActivationComparison.runs(perActivation), "epoch", yLabel,
                     lines, Charts.Scale.LOG));
         }
         Charts.shareYRange(panels);
@@ -181,9 +213,10 @@ public class gradnorms implements Callable<Integer> {
     }
 
     /** "Does Sigmoid show the vanishing gradient more clearly?", answered from the medians. */
-    static String verdict(ActivationComparison.Plan plan, Map<Activation, LayerStats> stats) {
+    static String verdict(Map<Activation, LayerStats> stats) {
         LayerStats relu = stats.get(Activation.RELU), sigmoid = stats.get(Activation.SIGMOID);
-        String last = stats.values().iterator().next().layers().get(plan.depth() - 1);
+        List<String> layers = stats.values().iterator().next().layers();
+        String last = layers.get(layers.size() - 1);
         if (relu == null || sigmoid == null) {
             var e = stats.entrySet().iterator().next();
             return String.format(Locale.ROOT, "Only %s was trained (--activation): its first hidden layer got a median %.3g of %s's "

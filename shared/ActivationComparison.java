@@ -104,11 +104,17 @@ public final class ActivationComparison {
 
         /** e.g. {@code 3 hidden layers x 264, relu and sigmoid, 5 runs each (seeds 0..4), 1000 epochs, SGD lr 0.01 momentum 0.99}. */
         public String describe() {
-            String starts = init != null ? "from --init weights" : runs == 1 ? "seed " + seed : "seeds " + seed + ".." + (seed + runs - 1);
-            return String.format(Locale.ROOT, "%d hidden layers x %d, %s, %d run%s each (%s), %d epochs, full-batch SGD lr %s momentum %s, %s",
-                    depth, width, String.join(" and ", activations.stream().map(Activation::toString).toList()), runs,
-                    runs == 1 ? "" : "s", starts, epochs, lr, momentum, data);
+            return ActivationComparison.describe(depth, width, activations, runs, seedOf(1), epochs, lr, momentum, data);
         }
+    }
+
+    /** The settings line of {@link Plan#describe}; {@code seed} is run 1's seed, null for --init weights. */
+    static String describe(int depth, int width, List<Activation> activations, int runs, Long seed, int epochs, double lr,
+            double momentum, String data) {
+        String starts = seed == null ? "from --init weights" : runs == 1 ? "seed " + seed : "seeds " + seed + ".." + (seed + runs - 1);
+        return String.format(Locale.ROOT, "%d hidden layers x %d, %s, %d run%s each (%s), %d epochs, full-batch SGD lr %s momentum %s, %s",
+                depth, width, String.join(" and ", activations.stream().map(Activation::toString).toList()), runs,
+                runs == 1 ? "" : "s", starts, epochs, lr, momentum, data);
     }
 
     /** Checks every option and reads every input file; the first problem is a one-line {@link BadInputException}. */
@@ -143,9 +149,15 @@ public final class ActivationComparison {
         }
         Map<String, INDArray> init = o.init == null ? null : checkedInit(o.init, o.depth, o.width);
         if (o.saveWeights != null) checkWeightsFile(o.saveWeights);
-        Path out = o.out != null ? o.out : Output.defaultDir(step);
-        Cli.require(!Files.exists(out) || Files.isDirectory(out), "--out must be a folder, but " + out + " is a file");
+        Path out = outDir(o.out, step);
         return new Plan(activations, runs, o.seed, o.depth, o.width, o.epochs, o.lr, o.momentum, train, test, data, init, o.saveWeights, out);
+    }
+
+    /** --out, or the step's default folder; it may exist, but as a folder. */
+    static Path outDir(Path out, String step) {
+        Path dir = out != null ? out : Output.defaultDir(step);
+        Cli.require(!Files.exists(dir) || Files.isDirectory(dir), "--out must be a folder, but " + dir + " is a file");
+        return dir;
     }
 
     static Activation activation(String name) {
@@ -246,12 +258,16 @@ public final class ActivationComparison {
 
     // ---- files ----
 
+    static final String RUNS_HEADER = "activation,run,seed,final_loss,train_acc,test_acc";
+    static final String HISTORY_HEADER = "activation,run,epoch,loss,train_acc,test_acc";
+    static final String GRAD_NORMS_HEADER = "activation,run,epoch,layer,norm";
+
     /**
      * {@code activation,run,seed,final_loss,train_acc,test_acc} of the trained nets (after the last update); a diverged
      * run has NaN there, a run from --init an empty seed.
      */
     public static String runsCsv(List<Run> runs) {
-        var csv = new StringBuilder("activation,run,seed,final_loss,train_acc,test_acc\n");
+        var csv = new StringBuilder(RUNS_HEADER).append('\n');
         for (Run r : runs) {
             csv.append(r.activation()).append(',').append(r.run()).append(',').append(r.seed() == null ? "" : r.seed());
             if (r.finished()) {
@@ -267,11 +283,25 @@ public final class ActivationComparison {
 
     /** {@code activation,run,epoch,loss,train_acc,test_acc}: every epoch's forward pass, before its update. */
     public static String historyCsv(List<Run> runs) {
-        var csv = new StringBuilder("activation,run,epoch,loss,train_acc,test_acc\n");
+        var csv = new StringBuilder(HISTORY_HEADER).append('\n');
         for (Run r : runs) {
             for (Training.Epoch e : r.epochs()) {
                 csv.append(r.activation()).append(',').append(r.run()).append(',').append(e.epoch()).append(',').append(e.loss())
                         .append(',').append(e.trainAccuracy()).append(',').append(e.testAccuracy()).append('\n');
+            }
+        }
+        return csv.toString();
+    }
+
+    /** {@code activation,run,epoch,layer,norm}, long form: one row per (epoch, hidden layer). */
+    public static String gradNormsCsv(List<Run> runs) {
+        var csv = new StringBuilder(GRAD_NORMS_HEADER).append('\n');
+        for (Run r : runs) {
+            for (int e = 0; e < r.gradNorms().length; e++) {
+                for (int k = 0; k < r.hiddenLayers().size(); k++) {
+                    csv.append(r.activation()).append(',').append(r.run()).append(',').append(e).append(',')
+                            .append(r.hiddenLayers().get(k)).append(',').append(r.gradNorms()[e][k]).append('\n');
+                }
             }
         }
         return csv.toString();

@@ -51,6 +51,10 @@ class DeepScriptTest {
                 runs.stream().map(r -> String.join(",", r[0], r[1], r[2])).toList());
         assertEquals("activation,run,epoch,loss,train_acc,test_acc", Files.readAllLines(out.resolve("history.csv")).get(0));
         assertEquals(4 * 4, GradnormsScriptTest.rows(out.resolve("history.csv")).size());
+        List<String[]> norms = GradnormsScriptTest.rows(out.resolve("gradnorms.csv"));
+        assertEquals("activation,run,epoch,layer,norm", Files.readAllLines(out.resolve("gradnorms.csv")).get(0));
+        assertEquals(4 * 4 * 3, norms.size());
+        assertEquals("sigmoid,2,3,hidden3", String.join(",", java.util.Arrays.copyOf(norms.get(norms.size() - 1), 4)));
         for (String file : List.of("loss", "accuracy", "boundaries")) {
             assertTrue(Files.size(out.resolve(file + ".png")) > 0 && Files.size(out.resolve(file + ".svg")) > 0, file);
         }
@@ -58,6 +62,7 @@ class DeepScriptTest {
         assertTrue(answer.contains("paired runs") && answer.contains("Why:") && answer.contains("0.25"), answer);
         String json = Files.readString(out.resolve("summary.json"));
         assertTrue(json.contains("\"relu\"") && json.contains("\"sigmoid\"") && json.contains("\"test_acc\""), json);
+        assertTrue(json.contains("\"data\": \"150 train points from " + TRAIN.replace("\\", "\\\\")), json);
     }
 
     @Test

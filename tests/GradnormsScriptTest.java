@@ -173,6 +173,84 @@ class GradnormsScriptTest {
                 "--width", "16", "--out", out.toString());
     }
 
+    /** deep's output read back gives gradnorms exactly what training the same nets gives: the same files, byte for byte. */
+    @Test
+    void fromDeepGivesTheSameFilesAsTrainingTheSameNets() throws IOException {
+        String[] settings = {"--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8", "--runs", "2", "--seed", "3",
+                "--epochs", "6"};
+        Path deepOut = tmp.resolve("deep"), read = tmp.resolve("read"), trained = tmp.resolve("trained");
+        assertEquals(0, deep.run(concat(settings, "--out", deepOut.toString())));
+        assertEquals(0, gradnorms.run("--from", deepOut.toString(), "--out", read.toString()));
+        assertEquals(0, gradnorms.run(concat(settings, "--out", trained.toString())));
+        assertEquals(4 * 6 * 3, rows(read.resolve("gradnorms.csv")).size());
+        for (String file : List.of("gradnorms.csv", "history.csv", "runs.csv", "answer.md")) {
+            assertEquals(Files.readString(trained.resolve(file)), Files.readString(read.resolve(file)), file);
+        }
+        assertEquals(Files.readString(deepOut.resolve("gradnorms.csv")), Files.readString(read.resolve("gradnorms.csv")));
+        for (String file : List.of("gradnorms.png", "gradnorms.svg", "first_layer.png", "first_layer.svg")) {
+            assertTrue(Files.size(read.resolve(file)) > 0, file);
+        }
+    }
+
+    @Test
+    void badFromNamesTheProblemAndWritesNothing() throws IOException {
+        Path deepOut = tmp.resolve("deep");
+        assertEquals(0, deep.run("--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "4", "--runs", "1", "--epochs", "3",
+                "--out", deepOut.toString()));
+        Path out = tmp.resolve("never");
+        String d = deepOut.toString(), o = out.toString();
+        assertBadInput(out, "--from: no folder", "--from", tmp.resolve("nope").toString(), "--out", o);
+        assertBadInput(out, "--from reads runs deep trained with its own settings, so it takes no training option; got --epochs, --seed",
+                "--from", d, "--epochs", "5", "--seed", "1", "--out", o);
+        assertBadInput(out, "--out must not be the --from folder", "--from", d, "--out", d);
+
+        Path broken = tmp.resolve("broken");
+        for (String file : RecordedRuns.FILES) {
+            copy(deepOut, broken);
+            Files.delete(broken.resolve(file));
+            assertBadInput(out, "has no " + file, "--from", broken.toString(), "--out", o);
+        }
+        copy(deepOut, broken);
+        replaceIn(broken.resolve("history.csv"), "train_acc", "train_accuracy");
+        assertBadInput(out, "history.csv has columns 'activation,run,epoch,loss,train_accuracy,test_acc', expected "
+                + "'activation,run,epoch,loss,train_acc,test_acc'", "--from", broken.toString(), "--out", o);
+        copy(deepOut, broken);
+        replaceIn(broken.resolve("gradnorms.csv"), "relu,1,2,hidden3,", "relu,1,2,hidden3,x");
+        assertBadInput(out, "gradnorms.csv line 10: norm 'x", "--from", broken.toString(), "--out", o);
+        copy(deepOut, broken);
+        replaceIn(broken.resolve("summary.json"), "\"depth\": 3", "\"depth\": 4");
+        assertBadInput(out, "expected epoch 0 layer hidden4", "--from", broken.toString(), "--out", o);
+        copy(deepOut, broken);
+        replaceIn(broken.resolve("runs.csv"), "sigmoid,1,0,", "sigmoid,2,1,");
+        assertBadInput(out, "sigmoid run 2 is not one of", "--from", broken.toString(), "--out", o);
+        copy(deepOut, broken);
+        Files.writeString(broken.resolve("history.csv"), String.join("\n", Files.readAllLines(broken.resolve("history.csv")).subList(0, 3)) + "\n");
+        assertBadInput(out, "gradnorms.csv has 3 epochs of relu run 1, history.csv 2", "--from", broken.toString(), "--out", o);
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    /** A fresh copy of the files of folder {@code from} in {@code to}. */
+    static void copy(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var old = Files.list(to)) {
+            for (Path f : old.toList()) Files.delete(f);
+        }
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) Files.copy(f, to.resolve(f.getFileName()));
+        }
+    }
+
+    static void replaceIn(Path file, String what, String with) throws IOException {
+        String text = Files.readString(file);
+        assertTrue(text.contains(what), file + " contains " + what);
+        Files.writeString(file, text.replaceFirst(java.util.regex.Pattern.quote(what), java.util.regex.Matcher.quoteReplacement(with)));
+    }
+
     @Test
     void aDivergingRunIsReportedAndTheOtherRunsAreKept() throws IOException {
         Path out = tmp.resolve("out");
