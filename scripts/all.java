@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.Nd4jBlas;
@@ -82,10 +84,16 @@ public class all implements Callable<Integer> {
 
     /**
      * One exercise step: its alias (= its output folder), the heading in the report, a fresh picocli command (to learn
-     * its options), its {@code run}, and the options that shorten it for --quick and --smoke.
+     * its options), its {@code run}, the options that shorten it for --quick and --smoke, and the earlier step (if any)
+     * whose output folder it reads with {@code --from} instead of training the same nets again, when that step succeeded.
      */
     record Step(String alias, String heading, Supplier<Object> command, Function<String[], Integer> run,
-            List<String> quickArgs, List<String> smokeArgs) {
+            List<String> quickArgs, List<String> smokeArgs, String readsFrom) {
+        Step(String alias, String heading, Supplier<Object> command, Function<String[], Integer> run, List<String> quickArgs,
+                List<String> smokeArgs) {
+            this(alias, heading, command, run, quickArgs, smokeArgs, null);
+        }
+
         List<String> shortening(Workload workload) {
             return workload == Workload.QUICK ? quickArgs : workload == Workload.SMOKE ? smokeArgs : List.of();
         }
@@ -99,7 +107,8 @@ public class all implements Callable<Integer> {
                 new Step("deep", "Vanishing gradient, step 2: deeper nets, ReLU vs Sigmoid", deep::new, deep::run,
                         List.of("--runs", "2", "--epochs", "300"), List.of("--runs", "1", "--epochs", "5", "--width", "16")),
                 new Step("gradnorms", "Vanishing gradient, step 3: gradient norms per layer", gradnorms::new, gradnorms::run,
-                        List.of("--runs", "2", "--epochs", "300"), List.of("--runs", "1", "--epochs", "5", "--width", "16")),
+                        List.of("--runs", "2", "--epochs", "300"), List.of("--runs", "1", "--epochs", "5", "--width", "16"),
+                        "deep"),   // deep trains the same nets (seeds, settings) and records the same norms
                 new Step("forward", "Backpropagation, step 2: the forward pass", forward::new, forward::run, List.of(), List.of()),
                 new Step("backward", "Backpropagation, step 3: the backward pass and its gradient check",
                         backward::new, backward::run, List.of(), List.of("--hidden", "8")),
@@ -107,8 +116,11 @@ public class all implements Callable<Integer> {
                         train_manual::new, train_manual::run, List.of("--epochs", "300"), List.of("--epochs", "5", "--hidden", "8")));
     }
 
-    /** What running one step gave. {@code error} is set when it threw; {@code exitCode} is then -1. */
-    record Outcome(Step step, List<String> args, List<String> unsupported, Path dir, long startMillis, double seconds,
+    /**
+     * What running one step gave. {@code error} is set when it threw; {@code exitCode} is then -1. {@code source}: the
+     * earlier step whose output it read (--from), or null when it ran its own workload.
+     */
+    record Outcome(Step step, Outcome source, List<String> args, List<String> unsupported, Path dir, long startMillis, double seconds,
             int exitCode, Throwable error, String stdout, String stderr, String console) {
         boolean ok() {
             return exitCode == 0 && error == null;
@@ -135,7 +147,8 @@ public class all implements Callable<Integer> {
         var outcomes = new ArrayList<Outcome>();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
-            Outcome outcome = runStep(step, root, workload, extra.getOrDefault(step.alias(), List.of()), i + 1, steps.size());
+            Outcome source = outcomes.stream().filter(o -> o.step().alias().equals(step.readsFrom()) && o.ok()).findFirst().orElse(null);
+            Outcome outcome = runStep(step, source, root, workload, extra.getOrDefault(step.alias(), List.of()), i + 1, steps.size());
             outcomes.add(outcome);
             Output.writeString(root.resolve("logs").resolve(step.alias() + ".txt"), withoutRedraws(outcome.console()));
         }
@@ -154,14 +167,18 @@ public class all implements Callable<Integer> {
         return failed == 0 ? Cli.OK : STEP_FAILED;
     }
 
-    /** Runs one step in-process with stdout and stderr copied into buffers; a throwing step is caught and reported. */
-    Outcome runStep(Step step, Path root, Workload workload, List<String> extra, int number, int count) {
+    /**
+     * Runs one step in-process with stdout and stderr copied into buffers; a throwing step is caught and reported. With a
+     * {@code source} it reads that step's output (--from) and takes no shortening options (its workload is the source's).
+     */
+    Outcome runStep(Step step, Outcome source, Path root, Workload workload, List<String> extra, int number, int count) {
         CommandLine.Model.CommandSpec spec = new CommandLine(step.command().get()).getCommandSpec();
         Path dir = root.resolve(step.alias());
         var args = new ArrayList<String>();
         var unsupported = new ArrayList<String>();
         if (spec.findOption("--out") != null) args.addAll(List.of("--out", dir.toString()));
-        List<String> shortening = step.shortening(workload);
+        if (source != null) args.addAll(List.of("--from", source.dir().toString()));
+        List<String> shortening = source != null ? List.of() : step.shortening(workload);
         for (int k = 0; k < shortening.size(); k += 2) {
             // A step that lacks an option (yet) runs without it, and the report says so.
             if (spec.findOption(shortening.get(k)) != null) args.addAll(shortening.subList(k, k + 2));
@@ -199,7 +216,7 @@ public class all implements Callable<Integer> {
             System.setErr(originalErr);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        var outcome = new Outcome(step, List.copyOf(args), List.copyOf(unsupported), dir, startMillis, seconds, exitCode, error,
+        var outcome = new Outcome(step, source, List.copyOf(args), List.copyOf(unsupported), dir, startMillis, seconds, exitCode, error,
                 stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8), console.toString(StandardCharsets.UTF_8));
         System.out.printf(Locale.ROOT, "-- %s: %s in %s%n%n", step.alias(), outcome.ok() ? "ok" : "FAILED, " + outcome.failure(),
                 Progress.duration(seconds));
@@ -309,7 +326,10 @@ public class all implements Callable<Integer> {
         void section(Outcome o) {
             md.append("## ").append(heading(o)).append("\n\n");
             md.append("Ran `./jbang ").append(o.step().alias());
-            for (String a : o.args()) md.append(' ').append(a.equals(o.dir().toString()) ? link(o.dir()) : a);
+            for (String a : o.args()) {
+                Path folder = outcomes.stream().map(Outcome::dir).filter(d -> d.toString().equals(a)).findFirst().orElse(null);
+                md.append(' ').append(folder != null ? link(folder) : a);
+            }
             md.append("` in ").append(Progress.duration(o.seconds())).append(" ([console output](").append(link(root.resolve("logs")
                     .resolve(o.step().alias() + ".txt"))).append(")).");
             if (!o.unsupported().isEmpty()) {
@@ -381,6 +401,17 @@ public class all implements Callable<Integer> {
 
         void gradnormsSection(Outcome o) {
             settingsLine(o, "gradnorms: ");
+            Csv nets = Csv.readIfNew(o.dir().resolve("runs.csv"), o.startMillis());
+            if (o.source() != null && nets != null) {
+                // "step 2" as the sheet numbers it (the source's heading), not the report's section number
+                Matcher step = Pattern.compile("step \\d+").matcher(o.source().step().heading());
+                md.append(String.format(Locale.ROOT, "These are **the same %d nets as %s** ([%s](#%s)): gradnorms read what %s recorded "
+                        + "while training them (`--from`: the same seeds, settings and data, and the gradient norms of every epoch) instead "
+                        + "of training them again.%n%n", nets.rows().size(), step.find() ? step.group() : "section " + (outcomes.indexOf(o.source()) + 1),
+                        o.source().step().alias(), anchor(o.source()), o.source().step().alias()));
+            } else if (o.step().readsFrom() != null) {
+                md.append("The step ").append(o.step().readsFrom()).append(" failed, so gradnorms trained its nets itself.\n\n");
+            }
             Csv norms = Csv.readIfNew(o.dir().resolve("gradnorms.csv"), o.startMillis());
             if (norms != null) normsAtSomeEpochs(o, norms);
             Path answer = o.dir().resolve("answer.md");

@@ -51,6 +51,21 @@ class AllTest {
             assertTrue(Files.exists(tmp.resolve(link)), "link target exists: " + link);
         }
         assertTrue(report.contains("## Environment") && report.contains("| ND4J | 1.0.0-M2.1"), "environment section");
+        assertTrue(report.contains("The step deep failed, so gradnorms trained its nets itself."), "gradnorms trained without deep's runs");
+        assertFalse(report.contains("--from"), "no --from when deep failed");
+    }
+
+    /** gradnorms reads the nets deep trained (--from) instead of training them again, and the report says so. */
+    @Test
+    void gradnormsReadsTheNetsDeepTrained(@TempDir Path tmp) throws IOException {
+        assertEquals(Cli.OK, all.run("--smoke", "--out", tmp.toString()));
+        String report = Files.readString(tmp.resolve("report.md"));
+        assertTrue(report.contains("Ran `./jbang gradnorms --out gradnorms --from deep` in "), "the command with relative folders");
+        assertTrue(report.contains("These are **the same 2 nets as step 2** ([deep](#3-vanishing-gradient-step-2-deeper-nets-relu-vs-sigmoid-deep))"),
+                "the report says where the nets come from");
+        assertEquals(Files.readString(tmp.resolve("deep").resolve("gradnorms.csv")), Files.readString(tmp.resolve("gradnorms").resolve("gradnorms.csv")));
+        assertTrue(report.contains("](gradnorms/gradnorms.png)") && report.contains("**Does Sigmoid show the vanishing gradient more clearly?**"));
+        for (String link : links(report)) assertTrue(Files.exists(tmp.resolve(link)), "link target exists: " + link);
     }
 
     @Test
