@@ -30,7 +30,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.Nd4jBlas;
-import org.nd4j.nativeblas.NativeOpsHolder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -103,11 +102,12 @@ public class bench implements Callable<Integer> {
         List<String> selected = only == null ? WORKLOADS : List.of(only);
 
         // ---- ready to train: ND4J loaded, threads set, data made, a net built ----
-        int[] before = threadSettings();
+        int[] before = Nd4jSetup.current();
         try {
-            return measure(dir, netEpochs, manualSteps, selected, setThreads(threads));
+            Nd4jSetup.threads(threads);   // the scripts' own setting (they call Nd4jSetup.threads(1))
+            return measure(dir, netEpochs, manualSteps, selected, "threads: requested " + threads + "; " + Nd4jSetup.describe());
         } finally {
-            restoreThreads(before);   // run() may be called in-process (tests): leave ND4J as we found it
+            Nd4jSetup.restore(before);   // run() may be called in-process (tests): leave ND4J as we found it
         }
     }
 
@@ -139,7 +139,13 @@ public class bench implements Callable<Integer> {
                 all.addAll(runPytorch(python, torchScript, workload, netEpochs, manualSteps, info));
                 if (info[0] != null) torchVersion = info[0];
             }
-            all.add(0, runOurs(workload, n, data));
+            // "ours": Training.run without a test set, the reference loop's work (training + the hidden layers'
+            // gradient norms); "ours-matched": with the test set evaluated every epoch, as the scripts run it
+            all.add(0, runOurs(workload, n, data, false));
+            // (the latter only beside PyTorch's matched loop, which is what it is compared with)
+            if (!workload.equals("manual") && all.stream().anyMatch(r -> r.impl().equals("pytorch-matched"))) {
+                all.add(1, runOurs(workload, n, data, true));
+            }
             all.forEach(r -> System.out.println(line(r)));
             results.add(all);
         }
@@ -160,40 +166,11 @@ public class bench implements Callable<Integer> {
         return 0;
     }
 
-    // ---- threads ----
-
-    /**
-     * ND4J reads OMP_NUM_THREADS once, when the native library loads (NativeOpsHolder for its OpenMP ops, Nd4jBlas for
-     * OpenBLAS), and defaults to the physical core count. Both can be changed afterwards, and the change takes effect
-     * (measured: sgemm and element-wise op times follow it), so no re-exec with a new environment is needed.
-     */
-    static int[] threadSettings() {
-        Nd4j.create(1);
-        return new int[] {NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
-                ((Nd4jBlas) Nd4j.factory().blas()).getMaxThreads(), Nd4j.getEnvironment().maxMasterThreads()};
-    }
-
-    static void restoreThreads(int[] settings) {
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(settings[0]);
-        ((Nd4jBlas) Nd4j.factory().blas()).setMaxThreads(settings[1]);
-        Nd4j.getEnvironment().setMaxMasterThreads(settings[2]);
-    }
-
-    static String setThreads(int n) {
-        Nd4j.create(1);   // loads the backend, which NativeOpsHolder needs first
-        var ops = NativeOpsHolder.getInstance().getDeviceNativeOps();
-        var blas = (Nd4jBlas) Nd4j.factory().blas();
-        ops.setOmpNumThreads(n);
-        blas.setMaxThreads(n);
-        Nd4j.getEnvironment().setMaxMasterThreads(n);
-        return String.format(Locale.ROOT, "threads: requested %d; ND4J OpenMP %d, OpenBLAS %d, ND4J master %d "
-                + "(OMP_NUM_THREADS=%s at start)", n, ops.ompGetMaxThreads(), blas.getMaxThreads(),
-                Nd4j.getEnvironment().maxMasterThreads(), System.getenv("OMP_NUM_THREADS"));
-    }
+    // ---- threads: Nd4jSetup (shared with the scripts) sets ND4J's OpenMP and OpenBLAS threads at run time ----
 
     // ---- our side: the shared training code, unchanged ----
 
-    Result runOurs(String workload, int epochs, Split data) {
+    Result runOurs(String workload, int epochs, Split data, boolean withTestSet) {
         double[] secs = new double[repeat];
         double[] cpu = new double[secs.length];
         double[] rss100 = {Double.NaN};
@@ -212,7 +189,7 @@ public class bench implements Callable<Integer> {
                         : Mlp.deep(3, WIDTH, workload.equals("deep-relu") ? Activation.RELU : Activation.SIGMOID, DataType.FLOAT);
                 net.initLikeTorch(0);
                 var sgd = new Sgd(net, 0.01, 0.99);
-                var history = Training.run(workload, net, sgd, data.train(), data.test(), epochs, e -> {
+                var history = Training.run(workload, net, sgd, data.train(), withTestSet ? data.test() : null, epochs, e -> {
                     if (e.epoch() == checkpoint) {
                         rss100[0] = rssKb("VmRSS") / 1024.0;
                         offHeap100[0] = offHeapMb();
@@ -224,7 +201,7 @@ public class bench implements Callable<Integer> {
             cpu[r] = (processCpuNanos() - cpu0) / 1e9;
             rssEnd[0] = rssKb("VmRSS") / 1024.0;
         }
-        return new Result(workload, "ours", epochs, secs, cpu, rss100[0], rssEnd[0], rssKb("VmHWM") / 1024.0, loss,
+        return new Result(workload, withTestSet ? "ours-matched" : "ours", epochs, secs, cpu, rss100[0], rssEnd[0], rssKb("VmHWM") / 1024.0, loss,
                 (load + loadavg()) / 2, offHeap100[0], offHeapMb());
     }
 
@@ -402,13 +379,16 @@ public class bench implements Callable<Integer> {
         double gflop = gflopPerEpoch(ours.workload());
         boolean deep = ours.workload().startsWith("deep");
         Result reference = all.stream().filter(r -> r.impl().equals("pytorch")).findFirst().orElse(null);
+        Result matchedReference = all.stream().filter(r -> r.impl().equals("pytorch-matched")).findFirst().orElse(null);
         var text = new StringBuilder(String.format(Locale.ROOT, "%-13s %.4f GFLOP/epoch", ours.workload(), gflop));
         for (Result r : all) {
             double gflops = gflop / (r.medianSecs() / r.epochs());
             double cpuGflops = gflop / (r.medianCpuSecs() / r.epochs());
             double growth = 100 * (r.rssMbEnd() / r.rssMb100() - 1);
-            double wallRatio = reference == null || r == reference ? Double.NaN : r.medianSecs() / reference.medianSecs();
-            double cpuRatio = reference == null || r == reference ? Double.NaN : r.medianCpuSecs() / reference.medianCpuSecs();
+            // each of ours against the PyTorch loop doing the same work; pytorch-matched against pytorch (its extras)
+            Result base = r.impl().equals("ours-matched") ? matchedReference : reference;
+            double wallRatio = base == null || r == base ? Double.NaN : r.medianSecs() / base.medianSecs();
+            double cpuRatio = base == null || r == base ? Double.NaN : r.medianCpuSecs() / base.medianCpuSecs();
             text.append(String.format(Locale.ROOT, " | %s %.2f GFLOP/s", r.impl(), gflops));
             if (deep) text.append(String.format(Locale.ROOT, " (%.0f%% of peak wall, %.0f%% cpu)", 100 * gflops / peak.wall(),
                     100 * cpuGflops / peak.cpu()));
@@ -424,9 +404,12 @@ public class bench implements Callable<Integer> {
         if (reference != null) {
             var ratio = new StringBuilder(String.format(Locale.ROOT, "%-13s ours/pytorch: %.2fx wall, %.2fx cpu",
                     ours.workload(), ours.medianSecs() / reference.medianSecs(), ours.medianCpuSecs() / reference.medianCpuSecs()));
-            all.stream().filter(r -> r != reference && r != ours).forEach(m -> ratio.append(String.format(Locale.ROOT,
-                    "; vs %s (also the per-epoch extras of Training.run): %.2fx wall, %.2fx cpu", m.impl(),
-                    ours.medianSecs() / m.medianSecs(), ours.medianCpuSecs() / m.medianCpuSecs())));
+            Result oursMatched = all.stream().filter(r -> r.impl().equals("ours-matched")).findFirst().orElse(null);
+            if (oursMatched != null && matchedReference != null) {
+                ratio.append(String.format(Locale.ROOT, "; with the test set every epoch (ours-matched/pytorch-matched): "
+                        + "%.2fx wall, %.2fx cpu", oursMatched.medianSecs() / matchedReference.medianSecs(),
+                        oursMatched.medianCpuSecs() / matchedReference.medianCpuSecs()));
+            }
             System.out.println(ratio);
         }
     }
