@@ -95,6 +95,11 @@ public final class ManualBackprop {
         return m.get(NDArrayIndex.all(), NDArrayIndex.interval(0, k));
     }
 
+    /** A2[i, k] ('f' order: at i + k n). */
+    private double logit(int i, int k) {
+        return get(logitsNio, i + k * n);
+    }
+
     private static double get(java.nio.Buffer b, int i) {
         return b instanceof java.nio.FloatBuffer f ? f.get(i) : ((java.nio.DoubleBuffer) b).get(i);
     }
@@ -175,12 +180,13 @@ public final class ManualBackprop {
     private void softmaxAndLoss() {
         double total = 0;
         for (int i = 0; i < n; i++) {
-            double m = Double.NEGATIVE_INFINITY;
-            for (int k = 0; k < CLASSES; k++) m = Math.max(m, get(logitsNio, i + k * n)); // 'f' order: (i, k) at i + k n
+            int top = 0;                                                     // m = a_top, the row's largest logit
+            for (int k = 1; k < CLASSES; k++) if (logit(i, k) > logit(i, top)) top = k;
+            double m = logit(i, top);
             double sum = 0;
-            for (int k = 0; k < CLASSES; k++) sum += exps[k] = Math.exp(get(logitsNio, i + k * n) - m);
+            for (int k = 0; k < CLASSES; k++) sum += exps[k] = k == top ? 1 : Math.exp(logit(i, k) - m); // exp(0): 1
             for (int k = 0; k < CLASSES; k++) put(probsNio, i + k * n, exps[k] / sum);
-            if (labels != null) total += Math.log(sum) - (get(logitsNio, i + labels[i] * n) - m); // a_y - m first: exact
+            if (labels != null) total += Math.log(sum) - (logit(i, labels[i]) - m);  // a_y - m first: exact
         }
         loss = total / n;
     }
@@ -242,16 +248,9 @@ public final class ManualBackprop {
         for (int k = 0; k < params.length; k++) Nd4j.getBlasWrapper().level1().axpy(params[k].length(), -lr, slopes[k], params[k]);
     }
 
-    /**
-     * Runs ND4J's ops (OpenMP) and BLAS on one thread. These matrices are tiny: handing work to a second thread costs
-     * more than it saves, and idle OpenMP workers spin, which on a shared machine slows a step ~10x. (pytorch_reference.py
-     * also times PyTorch with one thread.)
-     */
+    /** Runs ND4J's ops and OpenBLAS on one thread: {@link Nd4jSetup#threads}(1) (kept for the scripts that call it). */
     public static void useOneThread() {
-        Nd4j.create(1); // loads the backend, so the native ops below exist
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-        Nd4j.getEnvironment().setMaxMasterThreads(1);
-        Nd4j.factory().blas().setMaxThreads(1);
+        Nd4jSetup.threads(1);
     }
 
     /** The forward pass of one batch with the given weights (allocating; W1 [H, 2], b1 [H], W2 [2, H], b2 [2]). */

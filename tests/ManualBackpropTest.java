@@ -89,6 +89,35 @@ class ManualBackpropTest {
         });
     }
 
+    @Test
+    void aWorkspaceFollowsWhicheverNetAndGradientBuffersItIsGiven() {
+        // the passes' ops are bound to the arrays of the net (and grads) of the first call: a new net must rebind them
+        Points data = Points.readCsv(FIXTURES.resolve("moons_n200_noise0.1_seed0_train.csv"), "--train");
+        INDArray x = data.features(DataType.DOUBLE);
+        TwoLayerNet a = TwoLayerNet.heNormal(5, 1, DataType.DOUBLE), b = TwoLayerNet.heNormal(5, 2, DataType.DOUBLE);
+        TwoLayerNet gradsA = TwoLayerNet.zeros(5, DataType.DOUBLE), gradsB = TwoLayerNet.zeros(5, DataType.DOUBLE);
+        var work = new ManualBackprop(x, data.y(), 5);
+        for (TwoLayerNet[] pair : new TwoLayerNet[][] {{a, gradsA}, {b, gradsB}, {a, gradsB}, {b, gradsA}}) {
+            work.forward(pair[0]);
+            assertEquals(ManualBackprop.loss(pair[0], x, data.y()), work.loss(), 0.0);
+            work.backward(pair[0], pair[1]);
+            TwoLayerNet fresh = ManualBackprop.gradients(pair[0], x, data.y());
+            for (long i = 0; i < fresh.size(); i++) assertEquals(fresh.get(i), pair[1].get(i), 0.0);
+        }
+    }
+
+    @Test
+    void oneSampleAndOneHiddenUnitGradientsMatchCentralDifferences() {
+        // the thinnest shapes: every product is a matrix-vector product of length 1 somewhere
+        INDArray x = Nd4j.createFromArray(new double[][] {{0.7, -1.3}});
+        TwoLayerNet net = TwoLayerNet.heNormal(1, 4, DataType.DOUBLE);
+        net.b1.assign(0.5);
+        TwoLayerNet hand = ManualBackprop.gradients(net, x, new int[] {1});
+        TwoLayerNet numeric = backward.finiteDifferences(net, x, new int[] {1}, 1e-6);
+        for (long i = 0; i < hand.size(); i++) assertEquals(numeric.get(i), hand.get(i), 1e-8, "parameter " + i);
+        assertTrue(hand.W1.norm2Number().doubleValue() > 0, "the hidden unit is active, so dW1 is not 0");
+    }
+
     /** A net with one hidden unit h1 = 1 whose logits are exactly (big, small) for every input. */
     static TwoLayerNet fixedLogits(double big, double small, DataType type) {
         var net = TwoLayerNet.zeros(1, type);
