@@ -82,6 +82,25 @@ public final class ManualBackprop {
         probsNio = type == DataType.DOUBLE ? forward.p.data().asNioDouble() : forward.p.data().asNioFloat();
     }
 
+    /** The same, with the labels given one-hot ([n, 2], one 1 per row). */
+    public ManualBackprop(INDArray x, INDArray oneHot, int hidden) {
+        this(x, labelsOf(oneHot), hidden);
+    }
+
+    private static int[] labelsOf(INDArray oneHot) {
+        if (oneHot == null) return null;
+        int[] labels = new int[(int) oneHot.rows()];
+        for (int i = 0; i < labels.length; i++) labels[i] = oneHot.getDouble(i, 1) > oneHot.getDouble(i, 0) ? 1 : 0;
+        return labels;
+    }
+
+    /** e_y for every row: [n, 2], 1 in column y_i. */
+    static INDArray oneHot(int[] labels, DataType type) {
+        INDArray e = matrix(type, labels.length, TwoLayerNet.CLASSES);
+        for (int i = 0; i < labels.length; i++) e.putScalar(i, labels[i], 1.0);
+        return e;
+    }
+
     /** [m 1]: a copy of {@code m} [n, k] with a column of ones appended, [n, k + 1] in 'f' order. */
     private static INDArray withOnesColumn(INDArray m) {
         INDArray out = matrix(m.dataType(), m.rows(), m.columns() + 1);
@@ -107,25 +126,6 @@ public final class ManualBackprop {
     private static void put(java.nio.Buffer b, int i, double v) {
         if (b instanceof java.nio.FloatBuffer f) f.put(i, (float) v);
         else ((java.nio.DoubleBuffer) b).put(i, v);
-    }
-
-    /** The same, with the labels given one-hot ([n, 2], one 1 per row). */
-    public ManualBackprop(INDArray x, INDArray oneHot, int hidden) {
-        this(x, labelsOf(oneHot), hidden);
-    }
-
-    private static int[] labelsOf(INDArray oneHot) {
-        if (oneHot == null) return null;
-        int[] labels = new int[(int) oneHot.rows()];
-        for (int i = 0; i < labels.length; i++) labels[i] = oneHot.getDouble(i, 1) > oneHot.getDouble(i, 0) ? 1 : 0;
-        return labels;
-    }
-
-    /** e_y for every row: [n, 2], 1 in column y_i. */
-    static INDArray oneHot(int[] labels, DataType type) {
-        INDArray e = matrix(type, labels.length, TwoLayerNet.CLASSES);
-        for (int i = 0; i < labels.length; i++) e.putScalar(i, labels[i], 1.0);
-        return e;
     }
 
     private static INDArray matrix(DataType type, long rows, long columns) {
@@ -201,7 +201,8 @@ public final class ManualBackprop {
     public int correct(int[] labels) {
         int right = 0;
         for (int i = 0; i < n; i++) {
-            int predicted = get(logitsNio, n + i) > get(logitsNio, i) ? 1 : 0;
+            int predicted = 0;
+            for (int k = 1; k < CLASSES; k++) if (logit(i, k) > logit(i, predicted)) predicted = k;
             if (predicted == labels[i]) right++;
         }
         return right;
