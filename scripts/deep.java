@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -50,30 +51,25 @@ public class deep implements Callable<Integer> {
         long start = System.nanoTime();
         ActivationComparison.Plan plan = ActivationComparison.plan(options, "deep", 3);
         Path dir = Output.prepareDir(plan.out(), "--out");
-        ManualBackprop.useOneThread();   // why: see there (idle OpenMP workers spin; on a shared machine a step gets ~10x slower)
+        Nd4jSetup.threads(1);   // why: see there (small matrices; idle OpenMP workers spin, on a shared machine ~10x slower)
         System.out.println("deep: " + plan.describe());
 
         // Train every (run, activation); pairs of the same run share their initial weights. Each run's rows are
-        // written as soon as it ends, and its decision field is taken before the net is dropped.
-        var runs = new ArrayList<ActivationComparison.Run>();
-        var fields = new LinkedHashMap<ActivationComparison.Run, ConfidenceGrid>();
+        // written as soon as it (and the runs before it) ended, and its decision field is taken before the net is dropped.
+        var fields = new ConcurrentHashMap<String, ConfidenceGrid>();   // run label -> field of the trained net
         ConfidenceGrid.Bounds bounds = bounds(plan.train(), plan.test());
-        for (int r = 1; r <= plan.runs(); r++) {
-            for (Activation activation : plan.activations()) {
-                Mlp net = plan.newNet(activation, r);
-                var run = ActivationComparison.train(plan, net, r, "deep");
-                runs.add(run);
-                fields.put(run, run.finished() ? confidence(net, bounds) : null);
-                Output.writeString(dir.resolve("runs.csv"), ActivationComparison.runsCsv(runs));
-                Output.writeString(dir.resolve("history.csv"), ActivationComparison.historyCsv(runs));
-                // The norms every run records anyway: gradnorms --from reads them instead of training these nets again.
-                Output.writeString(dir.resolve("gradnorms.csv"), ActivationComparison.gradNormsCsv(runs));
-            }
-        }
+        List<ActivationComparison.Run> runs = ActivationComparison.trainAll(plan, "deep", (run, net) -> {
+            if (run.finished()) fields.put(run.label(), confidence(net, bounds));
+        }, soFar -> {
+            Output.writeString(dir.resolve("runs.csv"), ActivationComparison.runsCsv(soFar));
+            Output.writeString(dir.resolve("history.csv"), ActivationComparison.historyCsv(soFar));
+            // The norms every run records anyway: gradnorms --from reads them instead of training these nets again.
+            Output.writeString(dir.resolve("gradnorms.csv"), ActivationComparison.gradNormsCsv(soFar));
+        });
 
         // Figures: curves of every run coloured by activation, and one decision-boundary panel per run.
         plotCurves(plan, runs, dir);
-        plotBoundaries(plan, fields, bounds, dir);
+        plotBoundaries(plan, runs, fields, bounds, dir);
 
         // The table and the answer, both from the numbers above.
         Map<Activation, Summary> summaries = new LinkedHashMap<>();
@@ -123,14 +119,13 @@ public class deep implements Callable<Integer> {
     }
 
     /** One row of panels per activation, one column per run; a diverged run's panel has no field. */
-    static void plotBoundaries(ActivationComparison.Plan plan, Map<ActivationComparison.Run, ConfidenceGrid> fields,
+    static void plotBoundaries(ActivationComparison.Plan plan, List<ActivationComparison.Run> runs, Map<String, ConfidenceGrid> fields,
             ConfidenceGrid.Bounds bounds, Path dir) {
         var panels = new ArrayList<ConfidencePlot.Panel>();
         for (Activation a : plan.activations()) {
-            for (var e : fields.entrySet()) {
-                var run = e.getKey();
+            for (var run : runs) {
                 if (run.activation() != a) continue;
-                ConfidenceGrid grid = e.getValue() != null ? e.getValue() : blank(bounds);
+                ConfidenceGrid grid = fields.getOrDefault(run.label(), blank(bounds));
                 String result = run.finished() ? "test " + ActivationComparison.percent(run.result().testAccuracy()) : "diverged";
                 panels.add(ConfidencePlot.panel(ActivationComparison.display(a) + " run " + run.run()
                         + (run.seed() == null ? "" : " (seed " + run.seed() + ")") + ": " + result, grid, plan.test(), "x1", "x2"));

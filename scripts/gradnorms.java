@@ -78,18 +78,12 @@ public class gradnorms implements Callable<Integer> {
         } else {
             ActivationComparison.Plan plan = ActivationComparison.plan(options, "gradnorms", 2);
             dir = Output.prepareDir(plan.out(), "--out");
-            ManualBackprop.useOneThread();   // why: see there (idle OpenMP workers spin; on a shared machine a step gets ~10x slower)
+            Nd4jSetup.threads(1);   // why: see there (small matrices; idle OpenMP workers spin, on a shared machine ~10x slower)
             setup = plan.describe();
             System.out.println("gradnorms: " + setup);
 
             // Train every (run, activation), recording the norms; each run's rows are written as soon as it ends.
-            runs = new ArrayList<>();
-            for (int r = 1; r <= plan.runs(); r++) {
-                for (Activation activation : plan.activations()) {
-                    runs.add(ActivationComparison.train(plan, plan.newNet(activation, r), r, "gradnorms"));
-                    writeCsvs(dir, runs);
-                }
-            }
+            runs = ActivationComparison.trainAll(plan, "gradnorms", (run, net) -> {}, soFar -> writeCsvs(dir, soFar));
         }
 
         // From here on trained and read runs take the same path.

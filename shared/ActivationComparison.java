@@ -5,11 +5,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.reduce.floating.Norm2;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,6 +31,7 @@ public final class ActivationComparison {
     static final int MAX_DEPTH = 64;
     static final int MAX_RUNS = 1000;
     static final int MAX_EPOCHS = 10_000_000;
+    static final int MAX_JOBS = 256;
 
     /** The options of both steps, as a picocli mixin. */
     public static class Options {
@@ -69,13 +73,17 @@ public final class ActivationComparison {
                 + "FILE_<activation>_run<r>.npz per net; none for a run that diverged.")
         Path saveWeights;
 
+        @Option(names = "--jobs", paramLabel = "N", description = "Nets trained at the same time, one thread each (default: the "
+                + "number of cores, at most the number of nets). Every net's numbers are the same whatever N.")
+        Integer jobs;
+
         @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: scripts/out/${COMMAND-NAME}).")
         Path out;
     }
 
     /** Every option checked and every input read: what a step needs to run, before it writes anything. */
     public record Plan(List<Activation> activations, int runs, long seed, int depth, int width, int epochs, double lr,
-            double momentum, Points train, Points test, String data, Map<String, INDArray> init, Path saveWeights, Path out) {
+            double momentum, Points train, Points test, String data, Map<String, INDArray> init, Path saveWeights, int jobs, Path out) {
 
         /** A fresh net of the plan's shape for run {@code run} (1-based): the --init weights or the seed's. */
         public Mlp newNet(Activation activation, int run) {
@@ -149,8 +157,12 @@ public final class ActivationComparison {
         }
         Map<String, INDArray> init = o.init == null ? null : checkedInit(o.init, o.depth, o.width);
         if (o.saveWeights != null) checkWeightsFile(o.saveWeights);
+        int nets = activations.size() * runs;
+        Cli.require(o.jobs == null || o.jobs >= 1 && o.jobs <= MAX_JOBS, "--jobs must be an integer from 1 to " + MAX_JOBS + ", got " + o.jobs);
+        int jobs = Math.min(nets, o.jobs != null ? o.jobs : Runtime.getRuntime().availableProcessors());
         Path out = outDir(o.out, step);
-        return new Plan(activations, runs, o.seed, o.depth, o.width, o.epochs, o.lr, o.momentum, train, test, data, init, o.saveWeights, out);
+        return new Plan(activations, runs, o.seed, o.depth, o.width, o.epochs, o.lr, o.momentum, train, test, data, init, o.saveWeights,
+                jobs, out);
     }
 
     /** --out, or the step's default folder; it may exist, but as a folder. */
@@ -194,10 +206,11 @@ public final class ActivationComparison {
     /**
      * What one (activation, run) recorded: a row per finished epoch, per epoch the L2 norm of every hidden layer's weight
      * gradient, and the trained net's result. A diverged run keeps its rows up to the epoch whose loss was not finite,
-     * has no result, and says why in {@code diverged} (null when it finished).
+     * has no result, and says why in {@code diverged} (null when it finished). {@code seconds}: the wall time of its
+     * training (NaN for a run read back from files).
      */
     public record Run(Activation activation, int run, Long seed, List<Training.Epoch> epochs, List<String> hiddenLayers,
-            double[][] gradNorms, Result result, String diverged) {
+            double[][] gradNorms, Result result, String diverged, double seconds) {
         public boolean finished() {
             return diverged == null;
         }
@@ -212,34 +225,88 @@ public final class ActivationComparison {
     }
 
     /**
-     * Trains {@code net} as the plan says, with a progress bar, and records the run. A NaN or infinite loss ends the run
-     * (not the step): its message is printed and kept in the record.
+     * Trains every net of the plan (run 1 of each activation, then run 2, ...), {@code plan.jobs()} at a time, each on its
+     * own thread with one ND4J thread: the nets share nothing, so each one's numbers are those of training it alone.
+     * {@code trained} sees each net right after its training, on its thread (e.g. to evaluate it). {@code soFar} gets
+     * the finished runs in plan order, each time the next one in that order is done, so files written from it grow as
+     * with one job. One progress bar counts the epochs of all nets; a line per net follows it.
      */
-    public static Run train(Plan plan, Mlp net, int run, String step) {
-        var rows = new ArrayList<Training.Epoch>(plan.epochs());
-        var norms = new ArrayList<double[]>(plan.epochs());
-        List<Linear> hidden = net.hiddenLayers();
-        INDArray norm = Nd4j.scalar(TYPE, 0.0);
+    public static List<Run> trainAll(Plan plan, String step, BiConsumer<Run, Mlp> trained, Consumer<List<Run>> soFar) {
+        var order = new ArrayList<Activation>();
+        var numbers = new ArrayList<Integer>();
+        for (int r = 1; r <= plan.runs(); r++) {
+            for (Activation a : plan.activations()) {
+                order.add(a);
+                numbers.add(r);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(plan.jobs());
+        var runs = new ArrayList<Run>();
+        String label = step + ": " + plan.nets() + (plan.nets() == 1 ? " net" : " nets") + " x " + plan.epochs() + " epochs"
+                + (plan.jobs() > 1 ? ", " + plan.jobs() + " at a time" : "");
+        try (var bar = Progress.of(label, (long) plan.nets() * plan.epochs())) {
+            var futures = new ArrayList<Future<Run>>();
+            for (int i = 0; i < order.size(); i++) {
+                Activation a = order.get(i);
+                int r = numbers.get(i);
+                futures.add(pool.submit(() -> {
+                    Nd4jSetup.threads(1);   // ND4J's thread settings may be per native thread: set them on this one too
+                    Mlp net = plan.newNet(a, r);
+                    Run run = train(plan, net, r, bar);
+                    trained.accept(run, net);
+                    return run;
+                }));
+            }
+            for (Future<Run> f : futures) {
+                runs.add(result(f));
+                soFar.accept(List.copyOf(runs));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (Run run : runs) {
+            System.out.println(run.finished() ? String.format(Locale.ROOT, "  %s: final loss %.4f, train acc %s, test acc %s (trained in %.1f s)",
+                    run.label(), run.result().loss(), percent(run.result().trainAccuracy()), percent(run.result().testAccuracy()), run.seconds())
+                    : "  " + run.diverged() + "; its rows so far are kept, the other runs went on");
+        }
+        return List.copyOf(runs);
+    }
+
+    /** A worker's result; its exception (a bug, or Error) as if thrown here. */
+    private static Run result(Future<Run> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while training", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error error) throw error;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
+     * Trains {@code net} as the plan says, counting its epochs on {@code bar} (shared by the threads), and records the
+     * run. A NaN or infinite loss ends the run (not the step): its message is printed and kept in the record, with the
+     * rows of the epochs before it.
+     */
+    static Run train(Plan plan, Mlp net, int run, Progress bar) {
+        long start = System.nanoTime();
         Long seed = plan.seedOf(run);
         String label = net.activation() + " run " + run + "/" + plan.runs() + (seed == null ? "" : " (seed " + seed + ")");
+        Training.History history;
         String diverged = null;
-        try (var bar = Progress.of(step + " " + label, plan.epochs())) {
-            // Training calls this once per epoch, after the backward pass; the optimizer step reads the gradient buffers
-            // but does not change them, so they still hold this epoch's gradients. Recording them here (rather than
-            // taking Training's History) keeps the norms of a run that diverges later.
-            Consumer<Training.Epoch> record = e -> {
-                double[] row = new double[hidden.size()];
-                for (int k = 0; k < row.length; k++) {
-                    Nd4j.getExecutioner().exec(new Norm2(hidden.get(k).weightGrad(), norm));
-                    row[k] = norm.getDouble(0);
+        try {
+            history = Training.run(label, net, new Sgd(net, plan.lr(), plan.momentum()), plan.train(), plan.test(), plan.epochs(), e -> {
+                synchronized (bar) {
+                    bar.step(() -> String.format(Locale.ROOT, "%s run %d: loss %.4f, test acc %.1f%%", net.activation(), run, e.loss(),
+                            100 * e.testAccuracy()));
                 }
-                rows.add(e);
-                norms.add(row);
-                bar.step(() -> String.format(Locale.ROOT, "loss %.4f, test acc %.1f%%", e.loss(), 100 * e.testAccuracy()));
-            };
-            Training.run(label, net, new Sgd(net, plan.lr(), plan.momentum()), plan.train(), plan.test(), plan.epochs(), record);
-        } catch (DivergedException e) {
+            });
+        } catch (Training.Diverged e) {
             diverged = e.getMessage();
+            history = e.history();
         }
         Result result = null;
         if (diverged == null) {
@@ -250,10 +317,9 @@ public final class ActivationComparison {
                 result = null;
             }
         }
-        if (diverged != null) System.out.println("  " + diverged + "; its rows so far are kept, the other runs go on");
         if (plan.saveWeights() != null && diverged == null) net.save(plan.weightsFile(net.activation(), run));
-        return new Run(net.activation(), run, seed, List.copyOf(rows), hidden.stream().map(Linear::name).toList(),
-                norms.toArray(new double[0][]), result, diverged);
+        return new Run(net.activation(), run, seed, List.copyOf(history.epochs()), history.hiddenLayers(), history.gradNorms(), result,
+                diverged, (System.nanoTime() - start) / 1e9);
     }
 
     // ---- files ----

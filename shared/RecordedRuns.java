@@ -74,7 +74,7 @@ public record RecordedRuns(String setup, List<ActivationComparison.Run> runs) {
                 for (int i = 0; i < n * depth; i++) norms[i / depth][i % depth] = rows.norms.get(i);
                 String diverged = rows.result == null ? "diverged in deep after " + n + " epochs (runs.csv has no result)" : null;
                 out.add(new ActivationComparison.Run(key.activation(), key.run(), rows.seed, List.copyOf(rows.epochs), List.copyOf(hidden),
-                        norms, rows.result, diverged));
+                        norms, rows.result, diverged, Double.NaN));
             }
             String setup = ActivationComparison.describe(depth, width, activations, runs, seed, epochs, lr, momentum, data);
             return new RecordedRuns(setup, List.copyOf(out));

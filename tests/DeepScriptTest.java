@@ -65,6 +65,18 @@ class DeepScriptTest {
         assertTrue(json.contains("\"data\": \"150 train points from " + TRAIN.replace("\\", "\\\\")), json);
     }
 
+    /** Nets trained side by side on threads give the numbers each gives alone, and the files keep the plan's order. */
+    @Test
+    void jobsDoNotChangeTheNumbers() throws IOException {
+        String[] settings = {"--train", TRAIN, "--test", TEST, "--width", "8", "--runs", "3", "--epochs", "5"};
+        Path one = tmp.resolve("one"), three = tmp.resolve("three");
+        assertEquals(0, deep.run(GradnormsScriptTest.concat(settings, "--jobs", "1", "--out", one.toString())));
+        assertEquals(0, deep.run(GradnormsScriptTest.concat(settings, "--jobs", "3", "--out", three.toString())));
+        for (String file : List.of("runs.csv", "history.csv", "gradnorms.csv", "summary.json", "answer.md")) {
+            assertEquals(Files.readString(one.resolve(file)), Files.readString(three.resolve(file)), file);
+        }
+    }
+
     @Test
     void savesTheTrainedWeightsAsAStateDict() {
         Path one = tmp.resolve("w.npz");
@@ -93,6 +105,7 @@ class DeepScriptTest {
                 {"--width", "--width", "x"},
                 {"--epochs", "--epochs", "-1"},
                 {"--seed", "--seed", "-1"},
+                {"--jobs must be an integer from 1 to 256, got 0", "--jobs", "0"},
                 {"--test needs --train", "--test", TEST},
                 {"--init: no such file", "--init", tmp.resolve("nope.npz").toString()},
                 {"--runs must be 1 with --init", "--init", INIT, "--width", "16", "--runs", "3"},
