@@ -165,8 +165,8 @@ public final class ManualBackprop {
 
     private void requireShape(TwoLayerNet net) {
         if (net.hidden != hidden || net.dataType() != xOnes.dataType()) {
-            throw new IllegalArgumentException("a net of " + net.hidden + " " + net.dataType() + " hidden units for a workspace of "
-                    + hidden + " " + xOnes.dataType());
+            throw new IllegalArgumentException("the net has H = " + net.hidden + " (" + net.dataType() + "), this workspace was made for H = "
+                    + hidden + " (" + xOnes.dataType() + ")");
         }
     }
 
