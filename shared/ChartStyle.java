@@ -72,11 +72,14 @@ public final class ChartStyle {
     }
 
     /**
-     * Puts the legend in the inside corner with the fewest data points, so it hides as little as possible.
-     * The corner boxes are a third of the plot wide and a quarter high; ties go to the top, then to the right.
+     * Puts the legend in the inside corner with the fewest data points under it, so it hides as little as possible, and
+     * says whether that corner is empty. The box tested in each corner is the legend's own size (from its font and
+     * entries) plus a margin, as a share of an estimated plot area; ties go to the top, then to the right.
      */
-    static void legendInEmptiestCorner(XYChart chart, double xMin, double xMax, double yMin, double yMax, boolean logY) {
+    static boolean legendInEmptiestCorner(XYChart chart, double xMin, double xMax, double yMin, double yMax, boolean logY) {
         LegendPosition[] corners = {LegendPosition.InsideNE, LegendPosition.InsideNW, LegendPosition.InsideSE, LegendPosition.InsideSW};
+        double[] box = legendShare(chart);
+        double w = box[0], h = box[1];
         int[] counts = new int[4];
         double y0 = logY ? Math.log10(yMin) : yMin, y1 = logY ? Math.log10(yMax) : yMax;
         for (XYSeries series : chart.getSeriesMap().values()) {
@@ -85,7 +88,7 @@ public final class ChartStyle {
             for (int i = 0; i < xs.length; i++) {
                 double u = (xs[i] - xMin) / (xMax - xMin);
                 double v = ((logY ? Math.log10(ys[i]) : ys[i]) - y0) / (y1 - y0);
-                boolean right = u > 2 / 3.0, left = u < 1 / 3.0, top = v > 0.75, bottom = v < 0.25;
+                boolean right = u > 1 - w, left = u < w, top = v > 1 - h, bottom = v < h;
                 if (top && right) counts[0]++;
                 if (top && left) counts[1]++;
                 if (bottom && right) counts[2]++;
@@ -95,5 +98,27 @@ public final class ChartStyle {
         int best = 0;
         for (int c = 1; c < 4; c++) if (counts[c] < counts[best]) best = c;
         chart.getStyler().setLegendPosition(corners[best]);
+        return counts[best] == 0;
+    }
+
+    /**
+     * The legend's width and height as shares of the plot area, with a padding's margin: XChart's layout (paddings, line
+     * sample, each entry as tall as the font's capitals, a padding between entries) measured in the legend font; the
+     * plot area is the chart less the room titles, ticks and labels take (about 95 x 90 at the default fonts).
+     */
+    static double[] legendShare(XYChart chart) {
+        var font = chart.getStyler().getLegendFont();
+        var metrics = new java.awt.image.BufferedImage(1, 1, java.awt.image.BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(font);
+        int entries = 0, text = 0;
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            if (!series.isEnabled() || !series.isShowInLegend()) continue;
+            entries++;
+            text = Math.max(text, metrics.stringWidth(series.getName()));
+        }
+        int pad = chart.getStyler().getLegendPadding();
+        double width = 3 * pad + chart.getStyler().getLegendSeriesLineLength() + text;
+        double height = 2 * pad + entries * 0.75 * font.getSize() + Math.max(0, entries - 1) * pad;
+        double plotWidth = Math.max(1, chart.getWidth() - 95), plotHeight = Math.max(1, chart.getHeight() - 90);
+        return new double[] {Math.min(1, (width + pad) / plotWidth), Math.min(1, (height + pad) / plotHeight)};
     }
 }

@@ -19,6 +19,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -65,6 +66,8 @@ public final class Charts {
         chart.setYAxisTitle(yLabel);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Line);
         chart.getStyler().setYAxisLogarithmic(yScale == Scale.LOG);
+        // XChart labels decades as 0.001 but 1E-4 (its own switch at 1e-3); one notation for all of them: 1E-4, 1E-3, ... 1E0.
+        if (yScale == Scale.LOG) chart.getStyler().setYAxisDecimalPattern("0E0");
         roundXTicks(chart, lines);
         Map<String, Color> colours = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -91,11 +94,15 @@ public final class Charts {
             min = Math.min(min, range[0]);
             max = Math.max(max, range[1]);
         }
+        boolean outside = false;
         for (XYChart chart : charts) {
             chart.getStyler().setYAxisMin(min);
             chart.getStyler().setYAxisMax(max);
             placeLegend(chart);
+            outside |= chart.getStyler().getLegendPosition() == LegendPosition.OutsideE;
         }
+        // Side by side, the plot areas line up only if every panel keeps its legend on the same side of the frame.
+        if (outside) for (XYChart chart : charts) chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
     }
 
     /** Saves one chart as {@code base.png} and {@code base.svg}. */
@@ -211,6 +218,8 @@ public final class Charts {
             }
         }
         double[] y = yRange(chart);
-        ChartStyle.legendInEmptiestCorner(chart, xMin, xMax, y[0], y[1], chart.getStyler().isYAxisLogarithmic());
+        boolean empty = ChartStyle.legendInEmptiestCorner(chart, xMin, xMax, y[0], y[1], chart.getStyler().isYAxisLogarithmic());
+        // Lines in every corner: the legend goes beside the plot rather than over a line.
+        if (!empty && chart.getStyler().isLegendVisible()) chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
     }
 }

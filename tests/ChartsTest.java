@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler.LegendPosition;
 
 class ChartsTest {
     static final double[] EPOCHS = {1, 2, 3, 4, 5};
@@ -117,10 +118,45 @@ class ChartsTest {
 
     /** The x tick labels XChart chose at the last paint. */
     static List<String> xTickLabels(XYChart chart) throws Exception {
-        var getXAxis = org.knowm.xchart.internal.chartpart.Chart.class.getDeclaredMethod("getXAxis");
-        getXAxis.setAccessible(true);
-        var axis = (org.knowm.xchart.internal.chartpart.Axis<?, ?>) getXAxis.invoke(chart);
+        return tickLabels(chart, "getXAxis");
+    }
+
+    static List<String> tickLabels(XYChart chart, String getter) throws Exception {
+        var getAxis = org.knowm.xchart.internal.chartpart.Chart.class.getDeclaredMethod(getter);
+        getAxis.setAccessible(true);
+        var axis = (org.knowm.xchart.internal.chartpart.Axis<?, ?>) getAxis.invoke(chart);
         return axis.getAxisTickCalculator().getTickLabels();
+    }
+
+    @Test
+    void logAxisLabelsEveryDecadeInOneNotation() throws Exception {
+        double[] norms = {1e-7, 1e-5, 1e-3, 0.05, 2};
+        XYChart chart = Charts.lines("norms", "epoch", "norm", List.of(new Charts.Line("layer 1", EPOCHS, norms)), Charts.Scale.LOG);
+        Charts.image(List.of(chart), 1);  // lays the chart out
+        List<String> labels = tickLabels(chart, "getYAxis").stream().filter(l -> l != null && !l.isEmpty()).toList();
+        // XChart's default would say 0.001 and 0.01 but 1E-4: one notation for every decade
+        assertTrue(labels.containsAll(List.of("1E-6", "1E-4", "1E-3", "1E-2", "1E0")), labels.toString());
+        assertTrue(labels.stream().allMatch(l -> l.matches("1E-?\\d+")), labels.toString());
+    }
+
+    @Test
+    void theLegendGoesBesideThePlotWhenLinesFillEveryCorner() {
+        double[] x = new double[100], top = new double[100], bottom = new double[100];
+        for (int i = 0; i < 100; i++) {
+            x[i] = i;
+            top[i] = 0.7;
+            bottom[i] = 0.05;
+        }
+        XYChart full = Charts.lines("loss", "epoch", "loss", List.of(new Charts.Line("ReLU", x, bottom), new Charts.Line("Sigmoid", x, top)));
+        assertEquals(LegendPosition.OutsideE, full.getStyler().getLegendPosition());
+        // one corner free: the legend goes there, inside
+        double[] falling = new double[100];
+        for (int i = 0; i < 100; i++) falling[i] = 0.7 - 0.0065 * i;
+        XYChart open = Charts.lines("loss", "epoch", "loss", List.of(new Charts.Line("ReLU", x, falling), new Charts.Line("Sigmoid", x, bottom)));
+        assertEquals(LegendPosition.InsideNE, open.getStyler().getLegendPosition());
+        // side by side, panels keep their plot areas aligned: all legends outside if one is
+        Charts.shareYRange(List.of(full, open));
+        assertEquals(LegendPosition.OutsideE, open.getStyler().getLegendPosition());
     }
 
     @Test
