@@ -45,7 +45,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "all", mixinStandardHelpOptions = true,
         description = "Runs every exercise step (moons, lecture, deep, gradnorms, forward, backward, train-manual) with "
-                + "its defaults and writes report.md beside the steps' output folders.")
+                + "its defaults and writes report.md beside the steps' output folders. gradnorms reads the nets deep trained "
+                + "(--from) rather than training the same nets again.")
 public class all implements Callable<Integer> {
     /** Exit code when a step failed (any reason: bad input, divergence, a bug); the report says which and why. */
     static final int STEP_FAILED = 1;
@@ -55,7 +56,7 @@ public class all implements Callable<Integer> {
     Path out;
 
     @Option(names = "--quick", description = "Fewer epochs and runs (lecture 300 epochs; deep and gradnorms 2 runs x 300 "
-            + "epochs; train-manual 300 epochs): the same steps and report in about a minute.")
+            + "epochs; train-manual 300 epochs): the same steps and report in under a minute.")
     boolean quick;
 
     /** Tests: the same steps and report with toy workloads (a few seconds per step). */
