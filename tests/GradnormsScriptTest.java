@@ -228,6 +228,25 @@ class GradnormsScriptTest {
         assertBadInput(out, "gradnorms.csv has 3 epochs of relu run 1, history.csv 2", "--from", broken.toString(), "--out", o);
     }
 
+    /** Runs that diverged in deep come back as diverged runs: their rows so far, no result, exit 3 as when trained. */
+    @Test
+    void fromDeepKeepsDivergedRunsAsDiverged() throws IOException {
+        Path deepOut = tmp.resolve("deep"), read = tmp.resolve("read");
+        Object[] trained = runCapturingStderr(() -> deep.run("--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
+                "--runs", "1", "--lr", "1e30", "--epochs", "20", "--out", deepOut.toString()));
+        assertEquals(3, trained[0], (String) trained[1]);
+        String deepError = ((String) trained[1]).strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(deepError.startsWith("error: 1 of 2 runs diverged (relu run 1 (seed 0))"), deepError);
+        Object[] result = runCapturingStderr(() -> gradnorms.run("--from", deepOut.toString(), "--out", read.toString()));
+        String last = ((String) result[1]).strip().lines().reduce((a, b) -> b).orElseThrow();
+        assertEquals(3, result[0], last);
+        assertEquals(deepError, last);
+        for (String file : List.of("runs.csv", "history.csv", "gradnorms.csv")) {
+            assertEquals(Files.readString(deepOut.resolve(file)), Files.readString(read.resolve(file)), file);
+        }
+        assertTrue(Files.exists(read.resolve("answer.md")));
+    }
+
     static String[] concat(String[] a, String... b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
