@@ -6,8 +6,11 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //SOURCES ../shared/*.java
-//JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2
-// (GC options: a small young generation with roomy survivor spaces keeps memory flat over long runs. Each ND4J call
+//CDS
+//JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
+// (//CDS: JBang keeps a class-data archive of the script, which halves the JVM start to ready-to-train
+// (-Xlog:cds=off: the run that writes the archive would list the classes it cannot archive).
+// GC options: a small young generation with roomy survivor spaces keeps memory flat over long runs. Each ND4J call
 // leaves small native handles that are freed one GC later; with the default heap they piled up: +65% RSS by epoch 1000.)
 
 import java.io.BufferedReader;
