@@ -61,10 +61,7 @@ public class gradnorms implements Callable<Integer> {
         List<ActivationComparison.Run> runs;
         if (from != null) {
             // Read the runs deep recorded: the same nets (same seeds, same settings) and the same norms.
-            List<String> training = spec.commandLine().getParseResult().matchedOptions().stream().map(OptionSpec::longestName)
-                    .filter(name -> !name.equals("--from") && !name.equals("--out")).distinct().toList();
-            Cli.require(training.isEmpty(), "--from reads runs deep trained with its own settings, so it takes no training option; got "
-                    + String.join(", ", training) + " (only --out goes with --from)");
+            rejectTrainingOptions();
             Path out = ActivationComparison.outDir(options.out, "gradnorms");
             Cli.require(!out.toAbsolutePath().normalize().equals(from.toAbsolutePath().normalize()),
                     "--out must not be the --from folder (gradnorms would overwrite deep's files there)");
@@ -110,6 +107,14 @@ public class gradnorms implements Callable<Integer> {
                     + "); the other runs and all files were written");
         }
         return Cli.OK;
+    }
+
+    /** Training options say how to train; with --from the nets are trained already, by deep's settings. */
+    void rejectTrainingOptions() {
+        List<String> training = spec.commandLine().getParseResult().matchedOptions().stream().map(OptionSpec::longestName)
+                .filter(name -> !name.equals("--from") && !name.equals("--out")).distinct().toList();
+        Cli.require(training.isEmpty(), "--from reads runs deep trained with its own settings, so it takes no training option; got "
+                + String.join(", ", training) + " (only --out goes with --from)");
     }
 
     static void writeCsvs(Path dir, List<ActivationComparison.Run> runs) {
