@@ -66,8 +66,6 @@ public final class Charts {
         chart.setYAxisTitle(yLabel);
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Line);
         chart.getStyler().setYAxisLogarithmic(yScale == Scale.LOG);
-        // XChart labels decades as 0.001 but 1E-4 (its own switch at 1e-3); one notation for all of them: 1E-4, 1E-3, ... 1E0.
-        if (yScale == Scale.LOG) chart.getStyler().setYAxisDecimalPattern("0E0");
         roundXTicks(chart, lines);
         Map<String, Color> colours = new LinkedHashMap<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -82,6 +80,7 @@ public final class Charts {
             series.setShowInLegend(firstOfGroup);
         }
         chart.getStyler().setLegendVisible(colours.size() > 1);
+        logTickLabels(chart);
         placeLegend(chart);
         return chart;
     }
@@ -98,6 +97,7 @@ public final class Charts {
         for (XYChart chart : charts) {
             chart.getStyler().setYAxisMin(min);
             chart.getStyler().setYAxisMax(max);
+            logTickLabels(chart);
             placeLegend(chart);
             outside |= chart.getStyler().getLegendPosition() == LegendPosition.OutsideE;
         }
@@ -186,6 +186,18 @@ public final class Charts {
         double xMin = lines.stream().flatMapToDouble(l -> Arrays.stream(l.x())).min().orElseThrow();
         double xMax = lines.stream().flatMapToDouble(l -> Arrays.stream(l.x())).max().orElseThrow();
         if (xMin < xMax) chart.addSeries(X_ENDS, new double[] {xMax, xMin}, new double[] {1, 1}).setEnabled(false).setShowInLegend(false);
+    }
+
+    /**
+     * One notation for every label of a log axis. XChart writes 0.001 but 1E-4 (it switches below 1e-3 and from 1e3 on),
+     * so a range reaching past those gets 1E-4, 1E-3, ... 1E0 throughout, and one inside them plain decimals. It labels
+     * decades only; a range of under two decades also gets its 2..9 multiples labelled, or it would show one label or none.
+     */
+    private static void logTickLabels(XYChart chart) {
+        if (!chart.getStyler().isYAxisLogarithmic()) return;
+        double[] y = yRange(chart);
+        chart.getStyler().setYAxisDecimalPattern(y[0] >= 1e-3 && y[1] < 1e3 ? null : "0E0");
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(!(Math.log10(y[1] / y[0]) < 2));
     }
 
     private static double[] positiveOrNaN(double[] values) {

@@ -137,6 +137,13 @@ class ChartsTest {
         // XChart's default would say 0.001 and 0.01 but 1E-4: one notation for every decade
         assertTrue(labels.containsAll(List.of("1E-6", "1E-4", "1E-3", "1E-2", "1E0")), labels.toString());
         assertTrue(labels.stream().allMatch(l -> l.matches("1E-?\\d+")), labels.toString());
+
+        // a loss from 0.06 to 0.7: plain decimals, and the multiples labelled too (decades alone would give one label)
+        double[] loss = {0.7, 0.3, 0.1, 0.07, 0.06};
+        XYChart narrow = Charts.lines("loss", "epoch", "loss", List.of(new Charts.Line("train", EPOCHS, loss)), Charts.Scale.LOG);
+        Charts.image(List.of(narrow), 1);
+        List<String> plain = tickLabels(narrow, "getYAxis").stream().filter(l -> l != null && !l.isEmpty()).toList();
+        assertTrue(plain.containsAll(List.of("0.06", "0.1", "0.2", "0.5")) && plain.stream().noneMatch(l -> l.contains("E")), plain.toString());
     }
 
     @Test
