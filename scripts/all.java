@@ -30,8 +30,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.Nd4jBlas;
-import org.nd4j.nativeblas.NativeOpsHolder;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
@@ -201,11 +199,11 @@ public class all implements Callable<Integer> {
             System.setOut(new PrintStream(new Tee(originalOut, stdout, console), true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(new Tee(originalErr, stderr, console), true, StandardCharsets.UTF_8));
             if (testThrow.contains(step.alias())) throw new IllegalStateException("--test-throw " + step.alias());
-            Threads threads = Threads.now();
+            int[] threads = Nd4jSetup.current();
             try {
                 exitCode = step.run().apply(args.toArray(String[]::new));
             } finally {
-                threads.restore();  // a step may pin ND4J to one thread (small matrices); the next one starts as this one did
+                Nd4jSetup.restore(threads);  // a step may pin ND4J to one thread (small matrices); the next one starts as this one did
             }
         } catch (Throwable e) {  // a bug in one step must not stop the others; the stack trace goes to its log
             error = e;
@@ -854,26 +852,6 @@ public class all implements Callable<Integer> {
         }
     }
 
-    /** ND4J's thread settings (OpenMP ops, OpenBLAS, master threads), which a step may change for the whole JVM. */
-    record Threads(int openMp, int blas, int master) {
-        static Threads now() {
-            Nd4j.create(1);  // loads the backend, which NativeOpsHolder needs first
-            return new Threads(NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
-                    ((Nd4jBlas) Nd4j.factory().blas()).getMaxThreads(), Nd4j.getEnvironment().maxMasterThreads());
-        }
-
-        void restore() {
-            NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(openMp);
-            ((Nd4jBlas) Nd4j.factory().blas()).setMaxThreads(blas);
-            Nd4j.getEnvironment().setMaxMasterThreads(master);
-        }
-
-        @Override
-        public String toString() {
-            return openMp + " OpenMP, " + blas + " OpenBLAS, " + master + " ND4J master";
-        }
-    }
-
     /** What the report says about the machine. */
     static final class Environment {
         static String nd4jVersion() {
@@ -910,8 +888,9 @@ public class all implements Callable<Integer> {
 
         static String threads() {
             String omp = System.getenv("OMP_NUM_THREADS");
-            return Threads.now() + " threads at the start of every step (OMP_NUM_THREADS " + (omp == null ? "not set" : "=" + omp)
-                    + "); a step may lower them for itself";
+            int[] t = Nd4jSetup.current();
+            return t[0] + " OpenMP, " + t[1] + " OpenBLAS, " + t[2] + " ND4J master threads at the start of every step (OMP_NUM_THREADS "
+                    + (omp == null ? "not set" : "=" + omp) + "); a step may lower them for itself";
         }
     }
 }
