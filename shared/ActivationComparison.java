@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 
 /**
  * What the vanishing-gradient steps ({@code deep}, {@code gradnorms}) share: their options, the checks of those options
- * (all before anything is written), the training of one (activation, run) and its record, the CSVs, and the few
- * statistics the summaries print.
+ * (all before anything is written), the training of every (activation, run), several at a time, and its record, the CSVs
+ * (which {@link RecordedRuns} reads back), and the few statistics the summaries print.
  */
 public final class ActivationComparison {
     private ActivationComparison() {}
