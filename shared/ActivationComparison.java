@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -299,6 +300,8 @@ public final class ActivationComparison {
         String diverged = null;
         try {
             history = Training.run(label, net, new Sgd(net, plan.lr(), plan.momentum()), plan.train(), plan.test(), plan.epochs(), e -> {
+                // another net's failure ends the step (trainAll interrupts the others): stop rather than train for nothing
+                if (Thread.currentThread().isInterrupted()) throw new CancellationException(label + ": stopped, another net failed");
                 synchronized (bar) {
                     bar.step(() -> String.format(Locale.ROOT, "%s run %d: loss %.4f, test acc %.1f%%", net.activation(), run, e.loss(),
                             100 * e.testAccuracy()));

@@ -77,6 +77,22 @@ class DeepScriptTest {
         }
     }
 
+    /** A bug in one net's work ends the training with that very exception; the nets beside it stop too. */
+    @Test
+    void aFailingNetEndsTheTrainingWithItsOwnException() {
+        var step = new deep();
+        new picocli.CommandLine(step).parseArgs("--train", TRAIN, "--test", TEST, "--width", "4", "--runs", "2", "--epochs", "50",
+                "--jobs", "2", "--out", tmp.resolve("out").toString());
+        var plan = ActivationComparison.plan(step.options, "deep", 3);
+        var seen = new java.util.ArrayList<Integer>();
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> ActivationComparison.trainAll(plan, "test",
+                (run, net) -> {
+                    if (run.activation() == Activation.RELU && run.run() == 1) throw new IllegalStateException("boom");
+                }, soFar -> seen.add(soFar.size())));
+        assertEquals("boom", e.getMessage());
+        assertEquals(List.of(), seen, "no run after the failing first one was handed on");
+    }
+
     @Test
     void savesTheTrainedWeightsAsAStateDict() {
         Path one = tmp.resolve("w.npz");
