@@ -5,6 +5,7 @@
 //DEPS org.knowm.xchart:xchart:3.8.8
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-nop:1.7.36
 //SOURCES ../shared/*.java
 //JAVA_OPTIONS -Djava.awt.headless=true
 
