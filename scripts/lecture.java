@@ -5,6 +5,7 @@
 //DEPS org.knowm.xchart:xchart:3.8.8
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
+//DEPS org.slf4j:slf4j-nop:1.7.36
 //SOURCES ../shared/*.java
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
@@ -108,13 +109,18 @@ public class lecture implements Callable<Integer> {
         }
 
         Output.writeString(dir.resolve("history.csv"), history.csv());
+        // The net after the last update (history rows describe the parameters before each update): that update can
+        // still blow up (a huge --lr), and a non-finite net has no figure to draw.
+        Mlp.Evaluation train = net.evaluate(data.train().features(DataType.FLOAT), data.train().y());
+        Mlp.Evaluation test = net.evaluate(data.test().features(DataType.FLOAT), data.test().y());
+        if (!Double.isFinite(train.loss()) || !allFinite(net.latent(data.test().features(DataType.FLOAT)))) {
+            throw new DivergedException(run + ": after the last update (epoch " + (epochs - 1) + ") the net's outputs are no "
+                    + "longer finite (train loss " + train.loss() + "); history.csv keeps the " + epochs + " epochs before it");
+        }
         if (saveWeights != null) net.save(saveWeights);
         plotConfidence(net, data.test(), dir);
         plotCurves(history, dir);
 
-        // The net after the last update (history rows describe the parameters before each update).
-        Mlp.Evaluation train = net.evaluate(data.train().features(DataType.FLOAT), data.train().y());
-        Mlp.Evaluation test = net.evaluate(data.test().features(DataType.FLOAT), data.test().y());
         System.out.printf(Locale.ROOT, "final: loss %.4f, train acc %.1f%%, test acc %.1f%%%n", train.loss(),
                 100 * train.accuracy(), 100 * test.accuracy());
         System.out.println(verdict(net, data, test.accuracy()));
@@ -174,6 +180,10 @@ public class lecture implements Callable<Integer> {
                 ConfidencePlot.panel("Input space, " + pointsName, input, points, "x1", "x2"),
                 ConfidencePlot.panel("Latent space (before " + net.activation() + "), " + pointsName, latentField, latent,
                         "latent 1", "latent 2")), 2, dir.resolve("confidence"));
+    }
+
+    static boolean allFinite(INDArray a) {
+        return java.util.Arrays.stream(a.data().asDouble()).allMatch(Double::isFinite);
     }
 
     static Points asPoints(INDArray xy, int[] labels) {

@@ -97,6 +97,17 @@ class LectureScriptTest {
     }
 
     @Test
+    void aRunThatBlowsUpExitsThreeAndKeepsItsHistory(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Result r = run("--epochs", "20", "--lr", "1e6", "--out", out.toString());
+        assertEquals(3, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().contains("epoch 19") && r.err().contains("history.csv"), r.err());
+        assertEquals(21, Files.readAllLines(out.resolve("history.csv")).size());
+        assertFalse(Files.exists(out.resolve("confidence.png")), "no figure of a net that is not finite");
+    }
+
+    @Test
     void embeddedPyTorchTableIsTheFixture() throws Exception {
         List<String> rows = Files.readAllLines(FIXTURES.resolve("torch_lecture_seeds.csv"));
         double[] fixture = rows.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[3])).toArray();
