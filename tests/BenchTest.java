@@ -2,8 +2,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,27 +10,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark runs and reports; no timing is asserted (the machine is shared, and speed is BENCHMARKS.md's job). */
 class BenchTest {
-    static String stderrOf(Runnable r) {
-        PrintStream oldErr = System.err;
-        PrintStream oldOut = System.out;
-        var err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true));
-        System.setOut(new PrintStream(new ByteArrayOutputStream(), true));
-        try {
-            r.run();
-        } finally {
-            System.setErr(oldErr);
-            System.setOut(oldOut);
-        }
-        return err.toString();
-    }
-
     @Test
     void tinyRunWritesBenchCsvWithEveryWorkload(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench");
-        int[] code = new int[1];
-        String err = stderrOf(() -> code[0] = bench.run("--epochs", "3", "--repeat", "1", "--no-pytorch", "--out", out.toString()));
-        assertEquals(0, code[0], err);
+        ScriptRun run = ScriptRun.of(bench::run, "--epochs", "3", "--repeat", "1", "--no-pytorch", "--out", out.toString());
+        String err = run.err();
+        assertEquals(0, run.code(), err);
         List<String> lines = Files.readAllLines(out.resolve("bench.csv"));
         assertEquals(bench.CSV_HEADER, lines.get(0));
         List<String> columns = List.of(lines.get(0).split(","));
@@ -78,9 +61,9 @@ class BenchTest {
             full[args.length] = "--no-pytorch";
             full[args.length + 1] = "--out";
             full[args.length + 2] = out.toString();
-            int[] code = new int[1];
-            String err = stderrOf(() -> code[0] = bench.run(full));
-            assertEquals(2, code[0], String.join(" ", args) + ": " + err);
+            ScriptRun run = ScriptRun.of(bench::run, full);
+            String err = run.err();
+            assertEquals(2, run.code(), String.join(" ", args) + ": " + err);
             assertEquals(1, err.strip().lines().count(), err);
             assertTrue(err.startsWith("error: ") && err.contains(args[0]), err);
             assertFalse(Files.exists(out), String.join(" ", args) + " created " + out);

@@ -2,8 +2,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,35 +22,24 @@ class CliTest {
         }
     }
 
-    static String stderrOf(Runnable r) {
-        PrintStream old = System.err;
-        var buf = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buf, true));
-        try {
-            r.run();
-        } finally {
-            System.setErr(old);
-        }
-        return buf.toString();
-    }
-
     @Test
     void badInputIsOneLineAndExitCodeTwo() {
-        int[] code = new int[1];
-        String err = stderrOf(() -> code[0] = Cli.run(new Demo(), "--count", "-3"));
-        assertEquals(2, code[0]);
+        ScriptRun run = ScriptRun.of(args -> Cli.run(new Demo(), args), "--count", "-3");
+        String err = run.err();
+        assertEquals(2, run.code());
         assertEquals("error: --count must be a positive integer, got -3", err.strip());
     }
 
     @Test
     void unknownOptionAndNonNumberAreOneLine() {
-        int[] code = new int[1];
-        String err = stderrOf(() -> code[0] = Cli.run(new Demo(), "--bogus"));
-        assertEquals(2, code[0]);
+        ScriptRun run = ScriptRun.of(args -> Cli.run(new Demo(), args), "--bogus");
+        String err = run.err();
+        assertEquals(2, run.code());
         assertEquals(1, err.strip().lines().count(), err);
         assertTrue(err.contains("--bogus"), err);
-        err = stderrOf(() -> code[0] = Cli.run(new Demo(), "--count", "abc"));
-        assertEquals(2, code[0]);
+        run = ScriptRun.of(args -> Cli.run(new Demo(), args), "--count", "abc");
+        err = run.err();
+        assertEquals(2, run.code());
         assertEquals(1, err.strip().lines().count(), err);
         assertTrue(err.contains("--count") && err.contains("abc"), err);
     }

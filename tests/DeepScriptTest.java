@@ -131,9 +131,9 @@ class DeepScriptTest {
             System.arraycopy(c, 1, args, 0, c.length - 1);
             args[c.length - 1] = "--out";
             args[c.length] = o;
-            Object[] result = GradnormsScriptTest.runCapturingStderr(() -> deep.run(args));
-            String err = ((String) result[1]).strip();
-            assertEquals(2, result[0], String.join(" ", args) + ": " + err);
+            ScriptRun result = ScriptRun.of(deep::run, args);
+            String err = result.err().strip();
+            assertEquals(2, result.code(), String.join(" ", args) + ": " + err);
             assertEquals(1, err.lines().count(), err);
             assertTrue(err.startsWith("error: ") && err.contains(c[0]), err);
             assertFalse(Files.exists(out), "nothing may be written on bad input: " + String.join(" ", args));

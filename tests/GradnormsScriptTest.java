@@ -2,9 +2,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,18 +40,6 @@ class GradnormsScriptTest {
     }
 
     /** Runs a script in-process; returns its exit code and what it printed to stderr. */
-    static Object[] runCapturingStderr(java.util.function.Supplier<Integer> script) {
-        PrintStream old = System.err;
-        var buffer = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(buffer, true));
-        try {
-            int code = script.get();
-            return new Object[] {code, buffer.toString()};
-        } finally {
-            System.setErr(old);
-        }
-    }
-
     /**
      * Compares history.csv and gradnorms.csv of one run with a PyTorch trajectory CSV
      * ({@code epoch,loss,train_acc,test_acc,norm_hidden1..}).
@@ -129,9 +115,9 @@ class GradnormsScriptTest {
     }
 
     static void assertBadInput(Path out, String expectedInMessage, String... args) {
-        Object[] result = runCapturingStderr(() -> gradnorms.run(args));
-        String err = ((String) result[1]).strip();
-        assertEquals(2, result[0], err);
+        ScriptRun result = ScriptRun.of(gradnorms::run, args);
+        String err = result.err().strip();
+        assertEquals(2, result.code(), err);
         assertEquals(1, err.lines().count(), err);
         assertTrue(err.startsWith("error: ") && err.contains(expectedInMessage), err);
         assertFalse(Files.exists(out), "nothing may be written on bad input");
@@ -232,14 +218,14 @@ class GradnormsScriptTest {
     @Test
     void fromDeepKeepsDivergedRunsAsDiverged() throws IOException {
         Path deepOut = tmp.resolve("deep"), read = tmp.resolve("read");
-        Object[] trained = runCapturingStderr(() -> deep.run("--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
-                "--runs", "1", "--lr", "1e30", "--epochs", "20", "--out", deepOut.toString()));
-        assertEquals(3, trained[0], (String) trained[1]);
-        String deepError = ((String) trained[1]).strip().lines().reduce((a, b) -> b).orElseThrow();
+        ScriptRun trained = ScriptRun.of(deep::run, "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
+                "--runs", "1", "--lr", "1e30", "--epochs", "20", "--out", deepOut.toString());
+        assertEquals(3, trained.code(), trained.err());
+        String deepError = trained.lastErrLine();
         assertTrue(deepError.startsWith("error: 1 of 2 runs diverged (relu run 1 (seed 0))"), deepError);
-        Object[] result = runCapturingStderr(() -> gradnorms.run("--from", deepOut.toString(), "--out", read.toString()));
-        String last = ((String) result[1]).strip().lines().reduce((a, b) -> b).orElseThrow();
-        assertEquals(3, result[0], last);
+        ScriptRun result = ScriptRun.of(gradnorms::run, "--from", deepOut.toString(), "--out", read.toString());
+        String last = result.lastErrLine();
+        assertEquals(3, result.code(), last);
         assertEquals(deepError, last);
         for (String file : List.of("runs.csv", "history.csv", "gradnorms.csv")) {
             assertEquals(Files.readString(deepOut.resolve(file)), Files.readString(read.resolve(file)), file);
@@ -273,10 +259,10 @@ class GradnormsScriptTest {
     @Test
     void aDivergingRunIsReportedAndTheOtherRunsAreKept() throws IOException {
         Path out = tmp.resolve("out");
-        Object[] result = runCapturingStderr(() -> gradnorms.run("--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
-                "--activation", "relu", "--runs", "2", "--lr", "1e30", "--epochs", "20", "--out", out.toString()));
-        String err = (String) result[1];
-        assertEquals(3, result[0], err);
+        ScriptRun result = ScriptRun.of(gradnorms::run, "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
+                "--activation", "relu", "--runs", "2", "--lr", "1e30", "--epochs", "20", "--out", out.toString());
+        String err = result.err();
+        assertEquals(3, result.code(), err);
         String last = err.strip().lines().reduce((a, b) -> b).orElseThrow();
         assertTrue(last.startsWith("error: 2 of 2 runs diverged (relu run 1 (seed 0), relu run 2 (seed 1))"), last);
         List<String[]> runs = rows(out.resolve("runs.csv"));

@@ -3,8 +3,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,21 +14,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 class LectureScriptTest {
     static final Path FIXTURES = Path.of("tests", "fixtures");
 
-    record Result(int code, String out, String err) {}
-
-    static Result run(String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int code = lecture.run(args);
-            return new Result(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static ScriptRun run(String... args) {
+        return ScriptRun.of(lecture::run, args);
     }
 
     @Test
@@ -56,7 +41,7 @@ class LectureScriptTest {
             var args = new ArrayList<>(List.of(c));
             args.addAll(List.of("--out", out.toString(), "--save-weights", weights.toString()));
             if (c[0].equals("--save-weights")) args = new ArrayList<>(List.of(c[0], c[1], "--out", out.toString()));
-            Result r = run(args.toArray(new String[0]));
+            ScriptRun r = run(args.toArray(new String[0]));
             String what = String.join(" ", c) + " -> " + r.err();
             assertEquals(2, r.code(), what);
             assertEquals(1, r.err().strip().lines().count(), what);
@@ -64,7 +49,7 @@ class LectureScriptTest {
             assertFalse(Files.exists(out), what);
             assertFalse(Files.exists(weights.getParent()), what);
         }
-        Result r = run("--init", wrongWidth.toString(), "--out", out.toString());
+        ScriptRun r = run("--init", wrongWidth.toString(), "--out", out.toString());
         assertTrue(r.err().contains("hidden.weight") && r.err().contains("[264, 2]") && r.err().contains("[10, 2]"), r.err());
     }
 
@@ -72,7 +57,7 @@ class LectureScriptTest {
     void shortRunWritesEveryFile(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
         Path weights = tmp.resolve("w.npz");
-        Result r = run("--epochs", "5", "--seed", "0", "--out", out.toString(), "--save-weights", weights.toString());
+        ScriptRun r = run("--epochs", "5", "--seed", "0", "--out", out.toString(), "--save-weights", weights.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : List.of("history.csv", "confidence.png", "confidence.svg", "loss.png", "loss.svg", "accuracy.png", "accuracy.svg")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
@@ -92,14 +77,14 @@ class LectureScriptTest {
         Mlp saved = Mlp.lecture(264, Activation.RELU, DataType.FLOAT);
         saved.load(weights, "test");
         // --init with the saved weights continues from them
-        Result again = run("--epochs", "1", "--init", weights.toString(), "--out", tmp.resolve("again").toString());
+        ScriptRun again = run("--epochs", "1", "--init", weights.toString(), "--out", tmp.resolve("again").toString());
         assertEquals(0, again.code(), again.err());
     }
 
     @Test
     void aRunThatBlowsUpExitsThreeAndKeepsItsHistory(@TempDir Path tmp) throws Exception {
         Path out = tmp.resolve("out");
-        Result r = run("--epochs", "20", "--lr", "1e6", "--out", out.toString());
+        ScriptRun r = run("--epochs", "20", "--lr", "1e6", "--out", out.toString());
         assertEquals(3, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("epoch 19") && r.err().contains("history.csv"), r.err());

@@ -2,8 +2,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,24 +21,11 @@ class ManualBackpropCliTest {
     static final String SMALL_TEST = FIXTURES.resolve("moons_n200_noise0.1_seed0_test.csv").toString();
     static final String SMALL_INIT = FIXTURES.resolve("manual_small_h5_init.npz").toString();
 
-    record Run(int code, String out, String err) {}
-
-    static Run run(Function<String[], Integer> script, String... args) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true));
-        System.setErr(new PrintStream(err, true));
-        try {
-            int code = script.apply(args);
-            return new Run(code, out.toString(), err.toString());
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static ScriptRun run(Function<String[], Integer> script, String... args) {
+        return ScriptRun.of(script, args);
     }
 
-    static void assertBadInput(Run r, String mentions) {
+    static void assertBadInput(ScriptRun r, String mentions) {
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains(mentions), r.err());
@@ -48,7 +33,7 @@ class ManualBackpropCliTest {
 
     @Test
     void trainManualMatchesPyTorchFor50Steps(@TempDir Path dir) throws Exception {
-        Run r = run(train_manual::run, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--test", SMALL_TEST, "--lr", "0.1",
+        ScriptRun r = run(train_manual::run, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--test", SMALL_TEST, "--lr", "0.1",
                 "--epochs", "50", "--snapshots", "0,50", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         List<String> history = Files.readAllLines(dir.resolve("history.csv"));
@@ -69,7 +54,7 @@ class ManualBackpropCliTest {
     @Test
     void backwardPassesAndWritesPyTorchsGradients(@TempDir Path dir) {
         Path grads = dir.resolve("grads.npz");
-        Run r = run(backward::run, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--grads-out", grads.toString());
+        ScriptRun r = run(backward::run, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--grads-out", grads.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("PASS") && r.out().contains("fail above 1e-06"), r.out());
         Map<String, INDArray> ours = Npz.read(grads, "test");
@@ -82,7 +67,7 @@ class ManualBackpropCliTest {
 
     @Test
     void forwardPrintsIntermediatesWithShapes() {
-        Run r = run(forward::run, "--batch", "3", "--hidden", "4", "--train", SMALL_TRAIN);
+        ScriptRun r = run(forward::run, "--batch", "3", "--hidden", "4", "--train", SMALL_TRAIN);
         assertEquals(0, r.code(), r.err());
         for (String s : new String[] {"a1 = X W1^T + b1", "shape [3, 4]", "shape [3, 2]", "p = softmax(a2)", "L = "}) {
             assertTrue(r.out().contains(s), s + " in\n" + r.out());
@@ -129,7 +114,7 @@ class ManualBackpropCliTest {
 
     @Test
     void divergingRunExitsThreeNamingTheEpochAndKeepsHistory(@TempDir Path dir) throws Exception {
-        Run r = run(train_manual::run, "--lr", "1e6", "--epochs", "50", "--out", dir.toString());
+        ScriptRun r = run(train_manual::run, "--lr", "1e6", "--epochs", "50", "--out", dir.toString());
         assertEquals(3, r.code(), r.out() + r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("diverged at epoch"), r.err());

@@ -3,9 +3,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -17,29 +14,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The {@code moons} script, run in-process: what it writes, and how it refuses bad input. */
 class MoonsScriptTest {
-    record Run(int exitCode, String out, String err) {}
-
-    static Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        var out = new ByteArrayOutputStream();
-        var err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int code = moons.run(args);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static ScriptRun run(String... args) {
+        return ScriptRun.of(moons::run, args);
     }
 
     @Test
     void defaultRunWritesTheLectureData(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("moons");
-        Run run = run("--out", dir.toString());
-        assertEquals(0, run.exitCode(), run.err());
+        ScriptRun run = run("--out", dir.toString());
+        assertEquals(0, run.code(), run.err());
         for (String file : new String[] {"raw.csv", "train.csv", "test.csv", "moons.png"}) {
             assertTrue(Files.size(dir.resolve(file)) > 0, file);
         }
@@ -61,9 +44,9 @@ class MoonsScriptTest {
     @Test
     void otherSettingsMatchTheirFixture(@TempDir Path tmp) {
         String name = "moons_n100_noise0.1_seed11_test0.07_split13";
-        Run run = run("--samples", "100", "--noise", "0.1", "--seed", "11", "--test-size", "0.07", "--split-seed", "13",
+        ScriptRun run = run("--samples", "100", "--noise", "0.1", "--seed", "11", "--test-size", "0.07", "--split-seed", "13",
                 "--out", tmp.toString());
-        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(0, run.code(), run.err());
         for (String part : new String[] {"raw", "train", "test"}) {
             MoonsDataTest.assertSamePoints(MoonsDataTest.fixture(name, part),
                     Points.readCsv(tmp.resolve(part + ".csv"), part), part);
@@ -100,8 +83,8 @@ class MoonsScriptTest {
     void badInputExits2WithOneLineAndWritesNothing(String option, String[] args, @TempDir Path tmp) {
         Path dir = tmp.resolve("out");
         String[] all = Stream.concat(Stream.of(args), Stream.of("--out", dir.toString())).toArray(String[]::new);
-        Run run = run(all);
-        assertEquals(2, run.exitCode(), run.err());
+        ScriptRun run = run(all);
+        assertEquals(2, run.code(), run.err());
         assertOneLineNaming(option, run.err());
         assertFalse(Files.exists(dir), "nothing written");
     }
@@ -110,8 +93,8 @@ class MoonsScriptTest {
     void unwritableOutExits2AndWritesNothing(@TempDir Path tmp) throws Exception {
         Path file = tmp.resolve("a-file");
         Files.writeString(file, "keep me");
-        Run run = run("--out", file.resolve("sub").toString());
-        assertEquals(2, run.exitCode(), run.err());
+        ScriptRun run = run("--out", file.resolve("sub").toString());
+        assertEquals(2, run.code(), run.err());
         assertOneLineNaming("--out", run.err());
         assertEquals("keep me", Files.readString(file));
         try (Stream<Path> files = Files.list(tmp)) {

@@ -11,7 +11,7 @@
 //DEPS org.junit.platform:junit-platform-launcher
 //SOURCES ../shared/*.java
 //SOURCES ../scripts/*.java
-//SOURCES *Test.java
+//SOURCES *Test.java ScriptRun.java
 //JAVA_OPTIONS -Djava.awt.headless=true
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;
