@@ -21,6 +21,7 @@ import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,14 +39,8 @@ public class backward implements Callable<Integer> {
     /** The finite-difference step: central differences err by ~eps^2 (truncation) + 1e-16/eps (rounding). */
     static final double EPS = 1e-6;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units (default 64, or W1's rows with --init).")
-    Integer hidden;
-
-    @Option(names = "--seed", description = "Seed of the He-normal init (default ${DEFAULT-VALUE}).")
-    long seed = 0;
-
-    @Option(names = "--init", paramLabel = "FILE.npz", description = "Start weights W1 [H,2], b1 [H], W2 [2,H], b2 [2] (PyTorch layout).")
-    Path init;
+    @Mixin
+    TwoLayerNetOptions start;
 
     @Option(names = "--train", paramLabel = "FILE", description = "Training CSV (x1,x2,label); default the lecture's train split.")
     Path train;
@@ -63,11 +58,10 @@ public class backward implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Cli.require(hidden == null || hidden >= 1, "--hidden must be a positive integer, got " + hidden);
+        start.validate();
         // data and model (float64 throughout: a gradient check needs the digits)
         Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train");
-        TwoLayerNet net = init != null ? TwoLayerNet.load(init, "--init", hidden, DataType.DOUBLE)
-                : TwoLayerNet.heNormal(hidden == null ? 64 : hidden, seed, DataType.DOUBLE);
+        TwoLayerNet net = start.create(DataType.DOUBLE);
         INDArray x = data.features(DataType.DOUBLE);
         INDArray oneHot = data.oneHot(TwoLayerNet.CLASSES, DataType.DOUBLE);
 

@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Exercise 2, step 2: the forward pass of a small batch, every intermediate printed with its shape. */
@@ -27,14 +28,8 @@ public class forward implements Callable<Integer> {
     @Option(names = "--batch", description = "How many training points (the first ones; default ${DEFAULT-VALUE}).")
     int batch = 4;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units (default 64, or W1's rows with --init).")
-    Integer hidden;
-
-    @Option(names = "--seed", description = "Seed of the He-normal init (default ${DEFAULT-VALUE}).")
-    long seed = 0;
-
-    @Option(names = "--init", paramLabel = "FILE.npz", description = "Weights W1 [H,2], b1 [H], W2 [2,H], b2 [2] (PyTorch layout).")
-    Path init;
+    @Mixin
+    TwoLayerNetOptions start;
 
     @Option(names = "--train", paramLabel = "FILE", description = "Training CSV (x1,x2,label); default the lecture's train split.")
     Path train;
@@ -49,7 +44,7 @@ public class forward implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Cli.require(hidden == null || hidden >= 1, "--hidden must be a positive integer, got " + hidden);
+        start.validate();
         Cli.require(batch >= 1, "--batch must be a positive integer, got " + batch);
         // data: the first --batch points
         Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train");
@@ -57,8 +52,7 @@ public class forward implements Callable<Integer> {
         INDArray x = data.features(DataType.FLOAT).get(NDArrayIndex.interval(0, batch), NDArrayIndex.all()).dup('f');
         int[] y = Arrays.copyOf(data.y(), batch);
         // model
-        TwoLayerNet net = init != null ? TwoLayerNet.load(init, "--init", hidden, DataType.FLOAT)
-                : TwoLayerNet.heNormal(hidden == null ? 64 : hidden, seed, DataType.FLOAT);
+        TwoLayerNet net = start.create(DataType.FLOAT);
         // forward
         var work = new ManualBackprop(x, y, net.hidden);
         var f = work.forward(net);

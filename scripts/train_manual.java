@@ -21,6 +21,7 @@ import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,20 +37,14 @@ public class train_manual implements Callable<Integer> {
     static final int FRAME_RESOLUTION = 120;
     static final int FRAMES = 60;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units (default 64, or W1's rows with --init).")
-    Integer hidden;
+    @Mixin
+    TwoLayerNetOptions start;
 
     @Option(names = "--lr", description = "Learning rate (default ${DEFAULT-VALUE}).")
     double lr = 0.5;
 
     @Option(names = "--epochs", description = "Gradient-descent steps on the full batch (default ${DEFAULT-VALUE}).")
     int epochs = 2000;
-
-    @Option(names = "--seed", description = "Seed of the He-normal init (default ${DEFAULT-VALUE}).")
-    long seed = 0;
-
-    @Option(names = "--init", paramLabel = "FILE.npz", description = "Start weights W1 [H,2], b1 [H], W2 [2,H], b2 [2] (PyTorch layout).")
-    Path init;
 
     @Option(names = "--train", paramLabel = "FILE", description = "Training CSV (x1,x2,label); default the lecture's train split.")
     Path train;
@@ -83,7 +78,7 @@ public class train_manual implements Callable<Integer> {
     @Override
     public Integer call() {
         // options, all checked before anything is written
-        Cli.require(hidden == null || hidden >= 1, "--hidden must be a positive integer, got " + hidden);
+        start.validate();
         Cli.require(lr > 0 && Double.isFinite(lr), "--lr must be a finite number > 0, got " + lr);
         Cli.require(epochs >= 0, "--epochs must be >= 0, got " + epochs);
         TreeSet<Integer> snapshotEpochs = parseSnapshots(snapshots, epochs);
@@ -95,8 +90,7 @@ public class train_manual implements Callable<Integer> {
         Points testPoints = test == null ? lecture.test() : Points.readCsv(test, "--test");
 
         // model
-        TwoLayerNet net = init != null ? TwoLayerNet.load(init, "--init", hidden, type)
-                : TwoLayerNet.heNormal(hidden == null ? 64 : hidden, seed, type);
+        TwoLayerNet net = start.create(type);
         Path dir = Output.prepareDir(out != null ? out : Output.defaultDir("train-manual"), "--out");
 
         // train
