@@ -2,6 +2,10 @@
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
+//DEPS org.bytedeco:openblas:0.3.31-1.5.13
+//DEPS org.bytedeco:openblas:0.3.31-1.5.13:${os.detected.classifier}
+//DEPS org.bytedeco:javacpp:1.5.13
+//DEPS org.bytedeco:javacpp:1.5.13:${os.detected.classifier}
 //DEPS org.knowm.xchart:xchart:3.8.8
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
