@@ -60,7 +60,7 @@ public final class Linear {
 
     /** {@code z = x W^T + b} for a batch x [n, in] into the preallocated z [n, out]. */
     public void forward(INDArray x, INDArray z) {
-        Nd4j.gemm(x, weight, z, false, true, 1.0, 0.0);
+        Blas.gemm(x, false, weight, true, z);
         z.addiRowVector(bias);
     }
 
@@ -69,7 +69,7 @@ public final class Linear {
      * {@code [x 1] [W b]^T = x W^T + b}, so the bias add rides along in the gemm instead of costing an op of its own.
      */
     public void forwardWithOnes(INDArray xOnes, INDArray z) {
-        Nd4j.gemm(xOnes, weightAndBias, z, false, true, 1.0, 0.0);
+        Blas.gemm(xOnes, false, weightAndBias, true, z);
     }
 
     /**
@@ -78,7 +78,7 @@ public final class Linear {
      * the ones column) and, unless {@code dx} is null, {@code dx = dz W} (the gradient passed on to the layer below).
      */
     public void backwardWithOnes(INDArray xOnes, INDArray dz, INDArray dx) {
-        Nd4j.gemm(dz, xOnes, gradWithBias, true, false, 1.0, 0.0);
-        if (dx != null) Nd4j.gemm(dz, weight, dx, false, false, 1.0, 0.0);
+        Blas.gemm(dz, true, xOnes, false, gradWithBias);
+        if (dx != null) Blas.gemm(dz, false, weight, false, dx);
     }
 }
