@@ -46,12 +46,18 @@ final class Blas {
     }
 
     // A view's data buffer already starts at the view's first element (its address includes the offset), so only an
-    // offset beyond the buffer's own is added; for ND4J's views that difference is 0.
-    private static FloatPointer floats(INDArray a) {
-        return new FloatPointer(a.data().addressPointer()).position(a.offset() - a.data().offset());
+    // offset beyond the buffer's own is added; for ND4J's views that difference is 0. (Its asNio() does not: it covers
+    // the whole underlying buffer, hence these pointers for Elementwise too.)
+
+    /** The memory of a float array from its first element, {@code a.length()} elements long. */
+    static FloatPointer floats(INDArray a) {
+        long first = a.offset() - a.data().offset();
+        return new FloatPointer(a.data().addressPointer()).position(first).limit(first + a.length());
     }
 
-    private static DoublePointer doubles(INDArray a) {
-        return new DoublePointer(a.data().addressPointer()).position(a.offset() - a.data().offset());
+    /** The memory of a double array from its first element, {@code a.length()} elements long. */
+    static DoublePointer doubles(INDArray a) {
+        long first = a.offset() - a.data().offset();
+        return new DoublePointer(a.data().addressPointer()).position(first).limit(first + a.length());
     }
 }
