@@ -336,6 +336,7 @@ public class bench implements Callable<Integer> {
         var pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("OMP_NUM_THREADS", String.valueOf(threads));
         pb.environment().put("MKL_NUM_THREADS", String.valueOf(threads));
+        pb.environment().put("OPENBLAS_NUM_THREADS", String.valueOf(threads));
         double load = loadavg();
         Process p = pb.start();
         Map<String, List<Map<String, String>>> byLoop = new LinkedHashMap<>();

@@ -48,6 +48,8 @@ def main():
     # Set before torch starts its pools; torch.set_num_threads below covers a caller that did not export it.
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
     os.environ.setdefault("MKL_NUM_THREADS", str(args.threads))
+    # Debian's torch multiplies through OpenBLAS, whose own thread count comes from this one first
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", str(args.threads))
     import torch
     import torch.nn as nn
     import torch.nn.functional as F
