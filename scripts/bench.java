@@ -93,6 +93,19 @@ public class bench implements Callable<Integer> {
         double medianSecs() { return median(secs); }
         double medianCpuSecs() { return cpuSecs == null ? Double.NaN : median(cpuSecs); }
         double msPerEpoch() { return 1000 * medianSecs() / epochs; }
+
+        /** The rounds of one implementation as one result: every round's times, RSS at 100 of the first round and at
+         * the end of the last, the highest peak, the last loss, the mean load. */
+        static Result merge(List<Result> rounds) {
+            Result first = rounds.get(0), last = rounds.get(rounds.size() - 1);
+            double[] secs = rounds.stream().flatMapToDouble(r -> Arrays.stream(r.secs())).toArray();
+            double[] cpu = rounds.stream().flatMapToDouble(r -> r.cpuSecs() == null ? java.util.stream.DoubleStream.of(Double.NaN)
+                    : Arrays.stream(r.cpuSecs())).toArray();
+            return new Result(first.workload(), first.impl(), first.epochs(), secs, cpu, first.rssMb100(), last.rssMbEnd(),
+                    rounds.stream().mapToDouble(Result::peakRssMb).max().orElse(Double.NaN), last.loss(),
+                    rounds.stream().mapToDouble(Result::loadavg).average().orElse(Double.NaN), first.offHeapMb100(),
+                    last.offHeapMbEnd());
+        }
     }
 
     @Override
@@ -140,18 +153,29 @@ public class bench implements Callable<Integer> {
         var results = new ArrayList<List<Result>>();
         for (String workload : selected) {
             int n = workload.equals("manual") ? manualSteps : netEpochs;
-            var all = new ArrayList<Result>();
-            if (python != null && torchScript != null) {
-                var info = new String[1];
-                all.addAll(runPytorch(python, torchScript, workload, netEpochs, manualSteps, info));
-                if (info[0] != null) torchVersion = info[0];
+            // Repeats are interleaved (ours, PyTorch's, ours again, ...) so that both sides see the same moods of a
+            // shared machine; each round is one training run of each implementation, a fresh PyTorch process each.
+            var rounds = new ArrayList<Result>();
+            for (int round = 0; round < repeat; round++) {
+                // "ours": Training.run without a test set, the reference loop's work (training + the hidden layers'
+                // gradient norms); "ours-matched": with the test set evaluated every epoch, as the scripts run it
+                rounds.add(runOurs(workload, n, data, false));
+                boolean matched = false;
+                if (python != null && torchScript != null) {
+                    var info = new String[1];
+                    for (Result r : runPytorch(python, torchScript, workload, netEpochs, manualSteps, info)) {
+                        rounds.add(r);
+                        matched |= r.impl().equals("pytorch-matched");
+                    }
+                    if (info[0] != null) torchVersion = info[0];
+                }
+                // (the latter only beside PyTorch's matched loop, which is what it is compared with)
+                if (!workload.equals("manual") && matched) rounds.add(runOurs(workload, n, data, true));
             }
-            // "ours": Training.run without a test set, the reference loop's work (training + the hidden layers'
-            // gradient norms); "ours-matched": with the test set evaluated every epoch, as the scripts run it
-            all.add(0, runOurs(workload, n, data, false));
-            // (the latter only beside PyTorch's matched loop, which is what it is compared with)
-            if (!workload.equals("manual") && all.stream().anyMatch(r -> r.impl().equals("pytorch-matched"))) {
-                all.add(1, runOurs(workload, n, data, true));
+            var all = new ArrayList<Result>();
+            for (String impl : List.of("ours", "ours-matched", "pytorch", "pytorch-matched")) {
+                List<Result> runs = rounds.stream().filter(r -> r.impl().equals(impl)).toList();
+                if (!runs.isEmpty()) all.add(Result.merge(runs));
             }
             all.forEach(r -> System.out.println(line(r)));
             results.add(all);
@@ -177,8 +201,9 @@ public class bench implements Callable<Integer> {
 
     // ---- our side: the shared training code, unchanged ----
 
+    /** One training run of a workload by the shared code. */
     Result runOurs(String workload, int epochs, Split data, boolean withTestSet) {
-        double[] secs = new double[repeat];
+        double[] secs = new double[1];
         double[] cpu = new double[secs.length];
         double[] rss100 = {Double.NaN};
         double[] rssEnd = {Double.NaN};
@@ -330,7 +355,7 @@ public class bench implements Callable<Integer> {
     List<Result> runPytorch(String python, Path script, String workload, int netEpochs, int manualSteps,
                                    String[] version) throws IOException, InterruptedException {
         var cmd = List.of(python, script.toString(), "--threads", String.valueOf(threads),
-                "--repeat", String.valueOf(repeat), "--lecture-epochs", String.valueOf(netEpochs),
+                "--repeat", "1", "--lecture-epochs", String.valueOf(netEpochs),
                 "--deep-epochs", String.valueOf(netEpochs), "--manual-steps", String.valueOf(manualSteps),
                 "--only", workload, "--matched");
         var pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
