@@ -94,17 +94,20 @@ public class bench implements Callable<Integer> {
         double medianCpuSecs() { return cpuSecs == null ? Double.NaN : median(cpuSecs); }
         double msPerEpoch() { return 1000 * medianSecs() / epochs; }
 
-        /** The rounds of one implementation as one result: every round's times, RSS at 100 of the first round and at
-         * the end of the last, the highest peak, the last loss, the mean load. */
+        /**
+         * The rounds of one implementation as one result: every round's times; RSS after epoch 100 and at the end of
+         * one and the same round, the round whose RSS grew most; the highest peak, the last loss, the mean load.
+         */
         static Result merge(List<Result> rounds) {
-            Result first = rounds.get(0), last = rounds.get(rounds.size() - 1);
+            Result last = rounds.get(rounds.size() - 1);
+            Result mostGrowth = rounds.stream().max(java.util.Comparator.comparingDouble(r -> r.rssMbEnd() / r.rssMb100())).orElse(last);
             double[] secs = rounds.stream().flatMapToDouble(r -> Arrays.stream(r.secs())).toArray();
             double[] cpu = rounds.stream().flatMapToDouble(r -> r.cpuSecs() == null ? java.util.stream.DoubleStream.of(Double.NaN)
                     : Arrays.stream(r.cpuSecs())).toArray();
-            return new Result(first.workload(), first.impl(), first.epochs(), secs, cpu, first.rssMb100(), last.rssMbEnd(),
+            return new Result(last.workload(), last.impl(), last.epochs(), secs, cpu, mostGrowth.rssMb100(), mostGrowth.rssMbEnd(),
                     rounds.stream().mapToDouble(Result::peakRssMb).max().orElse(Double.NaN), last.loss(),
-                    rounds.stream().mapToDouble(Result::loadavg).average().orElse(Double.NaN), first.offHeapMb100(),
-                    last.offHeapMbEnd());
+                    rounds.stream().mapToDouble(Result::loadavg).average().orElse(Double.NaN), mostGrowth.offHeapMb100(),
+                    mostGrowth.offHeapMbEnd());
         }
     }
 
