@@ -10,7 +10,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * The element-wise steps of training a float net, as Java loops over the memory of ND4J arrays: the activations
  * ReLU and sigmoid, the derivatives, and the L2 norm. ND4J's own ops for these run one scalar loop each plus
- * 10-20 us of call overhead; measured on [800, 264] floats, one thread: sigmoid 775 us (ND4J) against 210 us here,
+ * 10-20 us of call overhead; measured on [800, 264] floats, one thread: sigmoid 775 us (ND4J) against 175-210 us here,
  * ReLU 55 us against 36, ReLU' 105-170 us (Step, then muli) against 52, and a double-accumulated norm of 264 x 264
  * floats 120 us (a cast to double, then Norm2) against 33 us.
  * <p>
