@@ -28,9 +28,13 @@ class AllTest {
         Files.write(stale, new byte[] {1});
         Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
 
-        int code = all.run("--smoke", "--out", tmp.toString(), "--test-step-arg", "deep=--lr=-1", "--test-throw", "backward");
+        // captured, so the deliberate failures do not show up in the test log as if something were broken
+        ScriptRun run = ScriptRun.of(all::run, "--smoke", "--out", tmp.toString(), "--test-step-arg", "deep=--lr=-1",
+                "--test-throw", "backward");
 
-        assertEquals(all.STEP_FAILED, code);
+        assertEquals(all.STEP_FAILED, run.code());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("\\s*deep\\s+FAILED.*exit code 2.*")), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("\\s*backward\\s+FAILED.*IllegalStateException.*")), run.out());
         String report = Files.readString(tmp.resolve("report.md"));
         for (all.Step step : all.steps()) {
             assertTrue(report.contains("(`" + step.alias() + "`)\n"), "a section for " + step.alias());
@@ -58,7 +62,7 @@ class AllTest {
     /** gradnorms reads the nets deep trained (--from) instead of training them again, and the report says so. */
     @Test
     void gradnormsReadsTheNetsDeepTrained(@TempDir Path tmp) throws IOException {
-        assertEquals(Cli.OK, all.run("--smoke", "--out", tmp.toString()));
+        assertEquals(Cli.OK, ScriptRun.of(all::run, "--smoke", "--out", tmp.toString()).code());
         String report = Files.readString(tmp.resolve("report.md"));
         assertTrue(report.contains("Ran `./jbang gradnorms --out gradnorms --from deep` in "), "the command with relative folders");
         assertTrue(report.contains("These are **the same 2 nets as step 2** ([deep](#3-vanishing-gradient-step-2-deeper-nets-relu-vs-sigmoid-deep))"),
@@ -71,9 +75,9 @@ class AllTest {
     @Test
     void badOptionOfAllWritesNothing(@TempDir Path tmp) throws IOException {
         Path out = tmp.resolve("out");
-        assertEquals(Cli.BAD_INPUT, all.run("--smoke", "--out", out.toString(), "--test-step-arg", "nosuch=--x"));
+        assertEquals(Cli.BAD_INPUT, ScriptRun.of(all::run, "--smoke", "--out", out.toString(), "--test-step-arg", "nosuch=--x").code());
         assertFalse(Files.exists(out));
-        assertEquals(Cli.BAD_INPUT, all.run("--quick", "--smoke", "--out", out.toString()));
+        assertEquals(Cli.BAD_INPUT, ScriptRun.of(all::run, "--quick", "--smoke", "--out", out.toString()).code());
         assertFalse(Files.exists(out));
     }
 

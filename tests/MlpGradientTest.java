@@ -1,6 +1,8 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,7 +43,14 @@ class MlpGradientTest {
         SDVariable oneHot = sd.constant("onehot", data.oneHot(2, DataType.DOUBLE));
         SDVariable loss = oneHot.mul(sd.nn().logSoftmax(a)).sum(1).mean().neg();
         sd.setLossVariables(loss);
-        return sd.calculateGradients(new HashMap<>(), names.toArray(new String[0]));
+        // SameDiff prints a line per differentiated op to System.out: kept out of the test log
+        PrintStream out = System.out;
+        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        try {
+            return sd.calculateGradients(new HashMap<>(), names.toArray(new String[0]));
+        } finally {
+            System.setOut(out);
+        }
     }
 
     static double loss(Mlp net, INDArray x, Points data) {
