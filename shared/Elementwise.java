@@ -104,27 +104,31 @@ final class Elementwise {
 
     /** {@code grad = grad * (1 - y) * y} for a sigmoid output y, in the order PyTorch's sigmoid_backward rounds it. */
     static void multiplyBySigmoidDerivative(INDArray grad, INDArray y) {
-        FloatBuffer gradMemory = floats(grad), yMemory = floats(sameLayout(y, grad));
-        Scratch s = Scratch.get();
-        forEachBlock(grad.length(), (start, n) -> {
-            float[] g = s.a, out = s.b;
-            gradMemory.get(start, g, 0, n);
-            yMemory.get(start, out, 0, n);
+        multiplyBlockwise(grad, y, (g, out, n) -> {
             for (int i = 0; i < n; i++) g[i] = g[i] * (1f - out[i]) * out[i];
-            gradMemory.put(start, g, 0, n);
         });
     }
 
     /** {@code grad = grad * (1 - y * y)} for a tanh output y. */
     static void multiplyByTanhDerivative(INDArray grad, INDArray y) {
+        multiplyBlockwise(grad, y, (g, out, n) -> {
+            for (int i = 0; i < n; i++) g[i] = g[i] * (1f - out[i] * out[i]);
+        });
+    }
+
+    /** A loop over one block: {@code g[i] = g[i] * f'(out[i])} for i < n. */
+    private interface DerivativeLoop {
+        void run(float[] g, float[] out, int n);
+    }
+
+    private static void multiplyBlockwise(INDArray grad, INDArray y, DerivativeLoop loop) {
         FloatBuffer gradMemory = floats(grad), yMemory = floats(sameLayout(y, grad));
         Scratch s = Scratch.get();
         forEachBlock(grad.length(), (start, n) -> {
-            float[] g = s.a, out = s.b;
-            gradMemory.get(start, g, 0, n);
-            yMemory.get(start, out, 0, n);
-            for (int i = 0; i < n; i++) g[i] = g[i] * (1f - out[i] * out[i]);
-            gradMemory.put(start, g, 0, n);
+            gradMemory.get(start, s.a, 0, n);
+            yMemory.get(start, s.b, 0, n);
+            loop.run(s.a, s.b, n);
+            gradMemory.put(start, s.a, 0, n);
         });
     }
 
