@@ -29,7 +29,10 @@ public enum Activation {
         }
     }
 
-    /** {@code grad *= f'(x)} where {@code y = f(x)}; {@code scratch} has y's shape and may be overwritten. */
+    /**
+     * {@code grad *= f'(x)} where {@code y = f(x)}; {@code scratch} has y's shape and is overwritten (double arrays
+     * only; float arrays need none, it may be null).
+     */
     public void multiplyByDerivative(INDArray grad, INDArray y, INDArray scratch) {
         if (grad.dataType() == DataType.FLOAT) {
             switch (this) {

@@ -184,7 +184,10 @@ public final class Mlp {
         final INDArray[] outputs = new INDArray[layers.size()];
         /** The batch's place in {@code inputs[0]}. */
         final INDArray x;
-        /** The loss gradients of the outputs, and a scratch array of each output's shape (for the derivative). */
+        /**
+         * The loss gradients of the outputs and, for a double net, a scratch array of each output's shape (ND4J's
+         * derivative ops need one; a float net's Java loops do not).
+         */
         INDArray[] grads;
         INDArray[] scratch;
 
@@ -208,7 +211,7 @@ public final class Mlp {
             scratch = new INDArray[layers.size()];
             for (int i = 0; i < grads.length; i++) {
                 grads[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
-                scratch[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
+                if (type != DataType.FLOAT) scratch[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
             }
         }
 
