@@ -24,13 +24,8 @@ final class Elementwise {
 
     /** {@code a = max(a, 0)} (NaN stays NaN, like torch.relu). */
     static void relu(INDArray a) {
-        FloatBuffer memory = floats(a);
-        Scratch s = Scratch.get();
-        forEachBlock(a.length(), (start, n) -> {
-            float[] x = s.a;
-            memory.get(start, x, 0, n);
+        inPlaceBlockwise(a, (x, n, s) -> {
             for (int i = 0; i < n; i++) x[i] = Math.max(x[i], 0f);
-            memory.put(start, x, 0, n);
         });
     }
 
@@ -45,12 +40,9 @@ final class Elementwise {
      * is two memcpy's of the block.
      */
     static void sigmoid(INDArray a) {
-        FloatBuffer memory = floats(a);
-        Scratch s = Scratch.get();
-        forEachBlock(a.length(), (start, n) -> {
-            float[] x = s.a, kPlusMagic = s.b, twoToK = s.c;
+        inPlaceBlockwise(a, (x, n, s) -> {
+            float[] kPlusMagic = s.b, twoToK = s.c;
             int[] bits = s.bits;
-            memory.get(start, x, 0, n);
             for (int i = 0; i < n; i++) {
                 // exp's argument is -a, clamped so 2^k is at most the first power beyond the float range (-> +inf -> 0)
                 x[i] = Math.max(-88f, Math.min(88.72283f, -x[i]));
@@ -73,7 +65,6 @@ final class Elementwise {
                 float expX = (p * r * r + r + 1f) * twoToK[i];
                 x[i] = 1f / (1f + expX);
             }
-            memory.put(start, x, 0, n);
         });
     }
 
@@ -156,6 +147,21 @@ final class Elementwise {
             sums[3] += s3;
         });
         return Math.sqrt((sums[0] + sums[1]) + (sums[2] + sums[3]));
+    }
+
+    /** A loop over one block x[0..n) in place; s holds the other scratch arrays. */
+    private interface InPlaceLoop {
+        void run(float[] x, int n, Scratch s);
+    }
+
+    private static void inPlaceBlockwise(INDArray a, InPlaceLoop loop) {
+        FloatBuffer memory = floats(a);
+        Scratch s = Scratch.get();
+        forEachBlock(a.length(), (start, n) -> {
+            memory.get(start, s.a, 0, n);
+            loop.run(s.a, n, s);
+            memory.put(start, s.a, 0, n);
+        });
     }
 
     private interface Block {
