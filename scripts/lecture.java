@@ -25,6 +25,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -44,14 +45,8 @@ public class lecture implements Callable<Integer> {
     /** The lecture's seeds that end at chance level: test accuracy at or below this. */
     static final double CHANCE = 0.55;
 
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "1000", description = "Full-batch epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
-
-    @Option(names = "--lr", paramLabel = "X", defaultValue = "0.01", description = "SGD learning rate, > 0 (default: ${DEFAULT-VALUE}).")
-    double lr;
-
-    @Option(names = "--momentum", paramLabel = "X", defaultValue = "0.99", description = "SGD momentum, in [0, 1) (default: ${DEFAULT-VALUE}).")
-    double momentum;
+    @Mixin
+    SgdOptions sgd;
 
     @Option(names = "--width", paramLabel = "W", defaultValue = "264", description = "Units of the hidden layer (default: ${DEFAULT-VALUE}).")
     int width;
@@ -103,7 +98,7 @@ public class lecture implements Callable<Integer> {
         Nd4jSetup.threads(1);   // why: see there (ND4J's default of a thread per core is 10x slower on a shared machine)
         Training.History history;
         try {
-            history = Training.run(run, net, new Sgd(net, lr, momentum), data.train(), data.test(), epochs,
+            history = Training.run(run, net, new Sgd(net, sgd.lr, sgd.momentum), data.train(), data.test(), sgd.epochs,
                     e -> { if (e.epoch() % 100 == 0) System.out.println(Training.progressLine(e)); });
         } catch (Training.Diverged e) {
             Output.writeString(dir.resolve("history.csv"), e.history().csv());   // keep the epochs before the divergence
@@ -116,8 +111,8 @@ public class lecture implements Callable<Integer> {
         Mlp.Evaluation train = net.evaluate(data.train().features(DataType.FLOAT), data.train().y());
         Mlp.Evaluation test = net.evaluate(data.test().features(DataType.FLOAT), data.test().y());
         if (!Double.isFinite(train.loss()) || !allFinite(net.latent(data.test().features(DataType.FLOAT)))) {
-            throw new DivergedException(run + ": after the last update (epoch " + (epochs - 1) + ") the net's outputs are no "
-                    + "longer finite (train loss " + train.loss() + "); history.csv keeps the " + epochs + " epochs before it");
+            throw new DivergedException(run + ": after the last update (epoch " + (sgd.epochs - 1) + ") the net's outputs are no "
+                    + "longer finite (train loss " + train.loss() + "); history.csv keeps the " + sgd.epochs + " epochs before it");
         }
         if (saveWeights != null) net.save(saveWeights);
         plotConfidence(net, data.test(), dir);
@@ -132,10 +127,8 @@ public class lecture implements Callable<Integer> {
     }
 
     Activation validate() {
-        Cli.require(epochs >= 1 && epochs <= MAX_EPOCHS, "--epochs must be an integer from 1 to " + MAX_EPOCHS + ", got " + epochs);
+        sgd.validate(MAX_EPOCHS);
         Cli.require(width >= 1 && width <= MAX_WIDTH, "--width must be an integer from 1 to " + MAX_WIDTH + ", got " + width);
-        Cli.require(lr > 0 && Double.isFinite(lr), "--lr must be a finite number > 0, got " + lr);
-        Cli.require(momentum >= 0 && momentum < 1, "--momentum must be a number in [0, 1), got " + momentum);
         Cli.require(init == null || seed == null, "--seed and --init exclude each other: the initial weights come from one of them");
         if (saveWeights != null) {
             Cli.require(saveWeights.getFileName() != null && saveWeights.getFileName().toString().endsWith(".npz"),
@@ -149,7 +142,7 @@ public class lecture implements Callable<Integer> {
     }
 
     boolean lectureSetup() {
-        return trainFile == null && testFile == null && init == null && epochs == 1000 && lr == 0.01 && momentum == 0.99
+        return trainFile == null && testFile == null && init == null && sgd.epochs == 1000 && sgd.lr == 0.01 && sgd.momentum == 0.99
                 && width == 264 && activationName.equalsIgnoreCase("relu");
     }
 
@@ -163,7 +156,7 @@ public class lecture implements Callable<Integer> {
     String describe(Split data) {
         return String.format(Locale.ROOT, "hidden = Linear(2, %d), latent = Linear(%d, 2), output = Linear(2, 2), %s; "
                 + "SGD lr %s momentum %s, %d full-batch epochs on %d train / %d test points; initial weights: %s", width, width,
-                activationName.toLowerCase(Locale.ROOT), lr, momentum, epochs, data.train().size(), data.test().size(),
+                activationName.toLowerCase(Locale.ROOT), sgd.lr, sgd.momentum, sgd.epochs, data.train().size(), data.test().size(),
                 init != null ? init.toString() : "torch.manual_seed(" + seed() + ")");
     }
 

@@ -14,6 +14,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,14 +37,8 @@ public final class ActivationComparison {
 
     /** The options of both steps, as a picocli mixin. */
     public static class Options {
-        @Option(names = "--epochs", paramLabel = "N", defaultValue = "1000", description = "Full-batch epochs per run (default: ${DEFAULT-VALUE}).")
-        int epochs;
-
-        @Option(names = "--lr", paramLabel = "X", defaultValue = "0.01", description = "SGD learning rate (default: ${DEFAULT-VALUE}).")
-        double lr;
-
-        @Option(names = "--momentum", paramLabel = "X", defaultValue = "0.99", description = "SGD momentum, PyTorch's semantics, in [0, 1) (default: ${DEFAULT-VALUE}).")
-        double momentum;
+        @Mixin
+        SgdOptions sgd;
 
         @Option(names = "--width", paramLabel = "W", defaultValue = "264", description = "Units of every hidden layer (default: ${DEFAULT-VALUE}).")
         int width;
@@ -128,9 +123,7 @@ public final class ActivationComparison {
 
     /** Checks every option and reads every input file; the first problem is a one-line {@link BadInputException}. */
     public static Plan plan(Options o, String step, int minDepth) {
-        Cli.require(o.epochs >= 1 && o.epochs <= MAX_EPOCHS, "--epochs must be an integer from 1 to " + MAX_EPOCHS + ", got " + o.epochs);
-        Cli.require(Double.isFinite(o.lr) && o.lr > 0, "--lr must be a finite number > 0, got " + o.lr);
-        Cli.require(o.momentum >= 0 && o.momentum < 1, "--momentum must be a number in [0, 1), got " + o.momentum);
+        o.sgd.validate(MAX_EPOCHS);
         Cli.require(o.width >= 1 && o.width <= MAX_WIDTH, "--width must be an integer from 1 to " + MAX_WIDTH + ", got " + o.width);
         Cli.require(o.depth >= minDepth && o.depth <= MAX_DEPTH, "--depth must be an integer from " + minDepth + " to " + MAX_DEPTH
                 + " (hidden layers before the latent one), got " + o.depth);
@@ -162,7 +155,7 @@ public final class ActivationComparison {
         Cli.require(o.jobs == null || o.jobs >= 1 && o.jobs <= MAX_JOBS, "--jobs must be an integer from 1 to " + MAX_JOBS + ", got " + o.jobs);
         int jobs = Math.min(nets, o.jobs != null ? o.jobs : Runtime.getRuntime().availableProcessors());
         Path out = outDir(o.out, step);
-        return new Plan(activations, runs, o.seed, o.depth, o.width, o.epochs, o.lr, o.momentum, train, test, data, init, o.saveWeights,
+        return new Plan(activations, runs, o.seed, o.depth, o.width, o.sgd.epochs, o.sgd.lr, o.sgd.momentum, train, test, data, init, o.saveWeights,
                 jobs, out);
     }
 
