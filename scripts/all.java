@@ -10,7 +10,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/*.java
+//SOURCES ../shared/**/*.java
 //SOURCES moons.java lecture.java deep.java gradnorms.java forward.java backward.java train_manual.java
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
@@ -43,6 +43,10 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import cli.Cli;
+import cli.Output;
+import cli.Progress;
+import speed.Nd4jSetup;
 
 /**
  * The main job: every exercise step in order, in this one JVM (ND4J starts once), each with its defaults, then

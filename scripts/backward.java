@@ -10,7 +10,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/*.java
+//SOURCES ../shared/**/*.java
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
 // (//CDS: JBang keeps a class-data archive of the script, which halves the JVM's start; -Xlog:cds=off silences the
@@ -30,6 +30,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import backprop.ManualBackprop;
+import backprop.TwoLayerNet;
+import cli.Cli;
+import cli.TwoLayerNetOptions;
+import data.Npz;
+import data.Points;
+import data.TwoMoons;
 
 /**
  * Exercise 2, step 3: the hand-written backward pass (shared/ManualBackprop.java), checked the way cs231n and

@@ -10,7 +10,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/*.java
+//SOURCES ../shared/**/*.java
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
 // (//CDS: JBang keeps a class-data archive of the script, which halves the JVM's start; -Xlog:cds=off silences the
@@ -39,6 +39,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import backprop.ManualBackprop;
+import backprop.TwoLayerNet;
+import cli.Cli;
+import cli.Output;
+import data.Split;
+import data.TwoMoons;
+import nn.Activation;
+import nn.Mlp;
+import nn.Sgd;
+import nn.Training;
+import speed.Blas;
+import speed.Nd4jSetup;
 
 /**
  * Our training speed next to PyTorch's, measured in the same run on the same machine with the same threads, epochs

@@ -10,7 +10,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/*.java
+//SOURCES ../shared/**/*.java
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
 // (//CDS: JBang keeps a class-data archive of the script, which halves the JVM's start; -Xlog:cds=off silences the
@@ -29,6 +29,18 @@ import org.knowm.xchart.XYChart;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import cli.Cli;
+import cli.DivergedException;
+import cli.Output;
+import data.Points;
+import nn.Activation;
+import nn.Mlp;
+import nn.Training;
+import plot.Charts;
+import plot.ConfidenceGrid;
+import plot.ConfidencePlot;
+import speed.Nd4jSetup;
+import study.ActivationComparison;
 
 /**
  * Vanishing gradients, step 2: the same deep net (hidden1..hiddenN of equal width, a 2-unit latent layer, a 2-class

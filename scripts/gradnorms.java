@@ -10,7 +10,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/*.java
+//SOURCES ../shared/**/*.java
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
 // (//CDS: JBang keeps a class-data archive of the script, which halves the JVM's start; -Xlog:cds=off silences the
@@ -31,6 +31,14 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import cli.Cli;
+import cli.DivergedException;
+import cli.Output;
+import nn.Activation;
+import plot.Charts;
+import speed.Nd4jSetup;
+import study.ActivationComparison;
+import study.RecordedRuns;
 
 /**
  * Vanishing gradients, step 3: the L2 norm of every hidden layer's weight gradient, every epoch, right after the

@@ -10,7 +10,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/*.java
+//SOURCES ../shared/**/*.java
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
 // (//CDS: JBang keeps a class-data archive of the script, which halves the JVM's start; -Xlog:cds=off silences the
@@ -39,6 +39,12 @@ import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import cli.Cli;
+import cli.Output;
+import data.NumpyRandomState;
+import data.Points;
+import data.Split;
+import data.TwoMoons;
 
 /**
  * Step 0 of both lessons: the two-moons data exactly as scikit-learn makes it. Writes the raw points, the

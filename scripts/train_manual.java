@@ -10,7 +10,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/*.java
+//SOURCES ../shared/**/*.java
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
 // (//CDS: JBang keeps a class-data archive of the script, which halves the JVM's start; -Xlog:cds=off silences the
@@ -30,6 +30,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import backprop.ManualBackprop;
+import backprop.TwoLayerNet;
+import cli.BadInputException;
+import cli.Cli;
+import cli.DivergedException;
+import cli.Output;
+import cli.TwoLayerNetOptions;
+import data.Npz;
+import data.Points;
+import data.Split;
+import data.TwoMoons;
+import plot.AnimatedGif;
+import plot.Charts;
+import plot.ConfidenceGrid;
+import plot.ConfidencePlot;
+import speed.Nd4jSetup;
 
 /**
  * Exercise 2, step 4: train x -> Linear -> ReLU -> Linear -> softmax -> CE with the hand-written backward pass and

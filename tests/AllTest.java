@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import cli.Cli;
 
 class AllTest {
     /** Markdown links to local files: ![alt](path) and [text](path), not web links or #anchors. */

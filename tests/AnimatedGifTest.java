@@ -15,6 +15,8 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import plot.AnimatedGif;
+import plot.ChartStyle;
 
 class AnimatedGifTest {
     static BufferedImage frame(Color colour, int width, int height) {

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler.LegendPosition;
+import plot.ChartStyle;
+import plot.Charts;
 
 class ChartsTest {
     static final double[] EPOCHS = {1, 2, 3, 4, 5};

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import cli.Cli;
+import cli.Output;
 
 class CliTest {
     @Command(name = "demo")

@@ -15,6 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import data.Points;
+import plot.ChartStyle;
+import plot.Charts;
+import plot.ConfidenceGrid;
+import plot.ConfidencePlot;
 
 class ConfidencePlotTest {
     /** A model certain (p = 1, 0) where {@code sure} holds and tossing a coin elsewhere: a field with sharp edges. */

@@ -10,6 +10,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import data.Npz;
+import nn.Activation;
+import study.ActivationComparison;
 
 /**
  * deep end to end: the loss trajectory against PyTorch 1.13 (tests/fixtures/make_deep_fixtures.py), every output of a

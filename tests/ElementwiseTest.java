@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import speed.Elementwise;
 
 /**
  * The float loops of Elementwise against PyTorch's own outputs (tests/fixtures/torch_activations.csv, made by

@@ -11,6 +11,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import data.Npz;
+import study.RecordedRuns;
 
 /**
  * gradnorms end to end against PyTorch 1.13 (tests/fixtures/make_deep_fixtures.py and make_torch_fixtures.py): the

@@ -10,6 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import nn.Activation;
+import nn.Mlp;
 
 class LectureScriptTest {
     static final Path FIXTURES = Path.of("tests", "fixtures");

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import backprop.TwoLayerNet;
+import data.Npz;
 
 /** forward, backward and train-manual as a user runs them: exit codes, one-line errors, files, PyTorch fidelity. */
 class ManualBackpropCliTest {

@@ -11,6 +11,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
 import org.nd4j.linalg.factory.Nd4j;
+import backprop.ManualBackprop;
+import backprop.TwoLayerNet;
+import data.Npz;
+import data.Points;
 
 /** The hand-written forward/backward/step against PyTorch's numbers, SameDiff, finite differences and edge cases. */
 class ManualBackpropTest {

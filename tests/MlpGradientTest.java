@@ -11,6 +11,10 @@ import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import data.Points;
+import nn.Activation;
+import nn.Linear;
+import nn.Mlp;
 
 /**
  * Every weight and bias gradient of Mlp.backward against ND4J's SameDiff autodiff on the same graph and weights,

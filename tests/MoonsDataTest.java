@@ -8,6 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import data.Points;
+import data.Split;
+import data.StandardScaler;
+import data.TrainTestSplit;
+import data.TwoMoons;
 
 /**
  * The two-moons data against scikit-learn's own outputs: tests/fixtures/moons_*_{raw,train,test}.csv, made by

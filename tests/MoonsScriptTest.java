@@ -11,6 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import data.Points;
+import data.Split;
+import data.TwoMoons;
 
 /** The {@code moons} script, run in-process: what it writes, and how it refuses bad input. */
 class MoonsScriptTest {

@@ -3,6 +3,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
+import data.NumpyRandomState;
 
 /**
  * numpy's legacy RandomState, draw for draw. Every expected number below was printed by numpy 1.24.2

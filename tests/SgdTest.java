@@ -2,6 +2,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import nn.Activation;
+import nn.Linear;
+import nn.Mlp;
+import nn.Sgd;
 
 /** torch.optim.SGD(lr, momentum) steps, by hand: buf = g; then buf = m*buf + g; p -= lr*buf. */
 class SgdTest {

@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import cli.BadInputException;
+import nn.Activation;
+import nn.Mlp;
 
 /** Saving and loading nets under PyTorch's state_dict names and shapes. */
 class StateDictTest {

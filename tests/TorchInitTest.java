@@ -11,6 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import data.Npz;
+import nn.Activation;
+import nn.Mlp;
+import nn.TorchInit;
 
 /** TorchInit against torch.manual_seed + nn.Linear, bit for bit (fixture: make_torch_fixtures.py). */
 class TorchInitTest {

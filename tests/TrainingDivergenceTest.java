@@ -8,6 +8,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import data.Split;
+import data.TwoMoons;
+import nn.Activation;
+import nn.Mlp;
+import nn.Sgd;
+import nn.Training;
 
 /** A run that diverges keeps the epochs it trained before the loss stopped being finite. */
 class TrainingDivergenceTest {

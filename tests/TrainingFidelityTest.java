@@ -7,6 +7,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+import cli.DivergedException;
+import data.Points;
+import nn.Activation;
+import nn.Mlp;
+import nn.Sgd;
+import nn.Training;
 
 /**
  * 100 epochs of our training against PyTorch's (torch_run_*.csv from make_torch_fixtures.py): same data, same

@@ -13,7 +13,7 @@
 //DEPS org.junit:junit-bom:5.14.1@pom
 //DEPS org.junit.jupiter:junit-jupiter
 //DEPS org.junit.platform:junit-platform-launcher
-//SOURCES ../shared/*.java
+//SOURCES ../shared/**/*.java
 //SOURCES ../scripts/*.java
 //SOURCES *Test.java ScriptRun.java
 //JAVA_OPTIONS -Djava.awt.headless=true
@@ -36,6 +36,7 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import cli.Cli;
 
 /** Runs every JUnit 5 test class under tests/ and ends with the line "N passed, N failed, N skipped". */
 @Command(name = "test", mixinStandardHelpOptions = true,

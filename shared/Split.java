@@ -1,2 +1,0 @@
-/** A train/test split in scikit-learn's order: {@code train_test_split} returns train first, then test. */
-public record Split(Points train, Points test) {}

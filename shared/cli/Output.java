@@ -1,0 +1,78 @@
+package cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.UUID;
+
+/** Where outputs go, and how they are written: to a temp file beside the target, then renamed. */
+public final class Output {
+    private Output() {}
+
+    /** A writer of one file, given the temp path to fill. */
+    @FunctionalInterface
+    public interface FileWriter {
+        void write(Path temp) throws IOException;
+    }
+
+    /**
+     * The default output folder of a step: {@code scripts/out/STEP} of the checkout the working
+     * directory is in (found by walking up to {@code jbang-catalog.json}); {@code ./out/STEP} for a
+     * script copied elsewhere.
+     */
+    public static Path defaultDir(String step) {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("jbang-catalog.json")) && Files.isDirectory(dir.resolve("scripts"))) {
+                return dir.resolve("scripts").resolve("out").resolve(step);
+            }
+        }
+        return Path.of("out", step).toAbsolutePath();
+    }
+
+    /**
+     * Creates {@code dir} (and parents) or fails with a one-line {@link BadInputException} naming
+     * {@code option}; checks that it is writable.
+     */
+    public static Path prepareDir(Path dir, String option) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            throw new BadInputException(option + ": cannot create folder " + dir + " (" + e.getClass().getSimpleName() + ")");
+        }
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            throw new BadInputException(option + ": folder " + dir + " is not writable");
+        }
+        return dir;
+    }
+
+    /** Writes {@code target} through {@code writer} into a temp file in the same folder, then renames it. */
+    public static void atomically(Path target, FileWriter writer) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path temp = null;
+        try {
+            Files.createDirectories(dir);
+            // A fresh name, not Files.createTempFile: that one makes the file owner-only (0600) for good.
+            temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            writer.write(temp);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target, e);
+        } finally {
+            if (temp != null) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // the temp file is hidden and named after its target; nothing else to do
+                }
+            }
+        }
+    }
+
+    /** Writes a text file atomically (UTF-8). */
+    public static void writeString(Path target, String text) {
+        atomically(target, temp -> Files.writeString(temp, text, StandardCharsets.UTF_8));
+    }
+}

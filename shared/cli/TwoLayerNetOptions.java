@@ -1,0 +1,31 @@
+package cli;
+
+import java.nio.file.Path;
+import org.nd4j.linalg.api.buffer.DataType;
+import picocli.CommandLine.Option;
+import backprop.TwoLayerNet;
+
+/** The options that choose the hand-written net's starting weights: a picocli mixin of forward, backward, train-manual. */
+public class TwoLayerNetOptions {
+    static final int DEFAULT_HIDDEN = 64;
+
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units (default " + DEFAULT_HIDDEN + ", or W1's rows with --init).")
+    Integer hidden;
+
+    @Option(names = "--seed", description = "Seed of the He-normal init (default ${DEFAULT-VALUE}).")
+    long seed = 0;
+
+    @Option(names = "--init", paramLabel = "FILE.npz", description = "Start weights W1 [H,2], b1 [H], W2 [2,H], b2 [2] (PyTorch layout).")
+    Path init;
+
+    /** Checks the options on their own (before anything is read or written). */
+    public void validate() {
+        Cli.require(hidden == null || hidden >= 1, "--hidden must be a positive integer, got " + hidden);
+    }
+
+    /** The starting net: the --init weights, else He-normal from --seed. */
+    public TwoLayerNet create(DataType type) {
+        return init != null ? TwoLayerNet.load(init, "--init", hidden, type)
+                : TwoLayerNet.heNormal(hidden == null ? DEFAULT_HIDDEN : hidden, seed, type);
+    }
+}

@@ -1,0 +1,240 @@
+package plot;
+
+import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
+import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
+import de.erichseifert.vectorgraphics2d.util.PageSize;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import cli.Output;
+
+/**
+ * Line charts (loss, accuracy, gradient norms) and the saving of any figure as {@code BASE.png} plus
+ * {@code BASE.svg}, both written atomically.
+ */
+public final class Charts {
+    private Charts() {}
+
+    public static final int WIDTH = 560;
+    public static final int HEIGHT = 400;
+    /** PNGs are drawn at twice the figure's size, so text stays crisp on slides and high-DPI screens. */
+    public static final int PNG_SCALE = 2;
+
+    public enum Scale { LINEAR, LOG }
+
+    static final BasicStroke LINE = new BasicStroke(1.6f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND);
+    private static final String X_ENDS = "x ends";
+
+    /** One curve; curves of the same group share a colour and one legend entry (e.g. five seeds of "ReLU"). */
+    public record Line(String group, double[] x, double[] y) {
+        public Line {
+            if (x.length != y.length) throw new IllegalArgumentException(group + ": " + x.length + " x values but " + y.length + " y values");
+            if (x.length == 0) throw new IllegalArgumentException(group + ": a line needs at least one point");
+        }
+    }
+
+    /** A chart of {@code lines} with a linear y-axis. */
+    public static XYChart lines(String title, String xLabel, String yLabel, List<Line> lines) {
+        return lines(title, xLabel, yLabel, lines, Scale.LINEAR);
+    }
+
+    /**
+     * A chart of {@code lines}, coloured by group (see {@link ChartStyle#groupColour}), the legend naming each group
+     * once and only when there are several. On a log axis, values that are not positive are left out (gaps in the
+     * line), as matplotlib does by default.
+     */
+    public static XYChart lines(String title, String xLabel, String yLabel, List<Line> lines, Scale yScale) {
+        if (lines.isEmpty()) throw new IllegalArgumentException(title + ": no lines to plot");
+        XYChart chart = new XYChart(WIDTH, HEIGHT);
+        ChartStyle.apply(chart);
+        chart.setTitle(title);
+        chart.setXAxisTitle(xLabel);
+        chart.setYAxisTitle(yLabel);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Line);
+        chart.getStyler().setYAxisLogarithmic(yScale == Scale.LOG);
+        roundXTicks(chart, lines);
+        Map<String, Color> colours = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Line line = lines.get(i);
+            boolean firstOfGroup = !colours.containsKey(line.group());
+            Color colour = colours.computeIfAbsent(line.group(), g -> ChartStyle.groupColour(g, colours.size()));
+            double[] y = yScale == Scale.LOG ? positiveOrNaN(line.y()) : line.y();
+            XYSeries series = chart.addSeries(firstOfGroup ? line.group() : line.group() + " #" + i, line.x(), y);
+            series.setLineColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 215));
+            series.setLineStyle(LINE);
+            series.setMarker(SeriesMarkers.NONE);
+            series.setShowInLegend(firstOfGroup);
+        }
+        chart.getStyler().setLegendVisible(colours.size() > 1);
+        logTickLabels(chart);
+        placeLegend(chart);
+        return chart;
+    }
+
+    /** Gives every chart the same y-range (the union of their data), so small multiples compare at a glance. */
+    public static void shareYRange(List<XYChart> charts) {
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (XYChart chart : charts) {
+            double[] range = yRange(chart);
+            min = Math.min(min, range[0]);
+            max = Math.max(max, range[1]);
+        }
+        boolean outside = false;
+        for (XYChart chart : charts) {
+            chart.getStyler().setYAxisMin(min);
+            chart.getStyler().setYAxisMax(max);
+            logTickLabels(chart);
+            placeLegend(chart);
+            outside |= chart.getStyler().getLegendPosition() == LegendPosition.OutsideE;
+        }
+        // Side by side, the plot areas line up only if every panel keeps its legend on the same side of the frame.
+        if (outside) for (XYChart chart : charts) chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
+    }
+
+    /** Saves one chart as {@code base.png} and {@code base.svg}. */
+    public static void save(Chart<?, ?> chart, Path base) {
+        save(List.of(chart), 1, base);
+    }
+
+    /** Saves charts side by side, {@code columns} per row, as {@code base.png} and {@code base.svg}. */
+    public static void save(List<? extends Chart<?, ?>> charts, int columns, Path base) {
+        int[] size = gridSize(charts, columns);
+        writeFigure(base, size[0], size[1], g -> paintGrid(g, charts, columns));
+    }
+
+    /** Charts side by side as one image at 1:1 scale (e.g. a frame of an animation). */
+    public static BufferedImage image(List<? extends Chart<?, ?>> charts, int columns) {
+        int[] size = gridSize(charts, columns);
+        return render(size[0], size[1], 1, g -> paintGrid(g, charts, columns));
+    }
+
+    /** Writes a figure of {@code width x height} drawn by {@code painter} as {@code base.png} and {@code base.svg}. */
+    static void writeFigure(Path base, int width, int height, Consumer<Graphics2D> painter) {
+        BufferedImage png = render(width, height, PNG_SCALE, painter);
+        Output.atomically(withSuffix(base, ".png"), temp -> {
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                if (!ImageIO.write(png, "png", out)) throw new IOException("no PNG writer");
+            }
+        });
+        // What XChart's VectorGraphicsEncoder does for one chart, for a whole figure.
+        var svg = new VectorGraphics2D();
+        painter.accept(svg);
+        var document = new SVGProcessor().getDocument(svg.getCommands(), new PageSize(0, 0, width, height));
+        Output.atomically(withSuffix(base, ".svg"), temp -> {
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                document.writeTo(out);
+            }
+        });
+    }
+
+    /** A white RGB image of the figure, {@code scale} pixels per figure unit. */
+    static BufferedImage render(int width, int height, int scale, Consumer<Graphics2D> painter) {
+        var image = new BufferedImage(width * scale, height * scale, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.scale(scale, scale);
+        painter.accept(g);
+        g.dispose();
+        return image;
+    }
+
+    static Path withSuffix(Path base, String suffix) {
+        return base.resolveSibling(base.getFileName() + suffix);
+    }
+
+    /** Width and height of a grid of charts: every cell as large as the largest chart. */
+    private static int[] gridSize(List<? extends Chart<?, ?>> charts, int columns) {
+        if (charts.isEmpty() || columns < 1) throw new IllegalArgumentException("need charts and columns >= 1");
+        int cellWidth = charts.stream().mapToInt(Chart::getWidth).max().orElseThrow();
+        int cellHeight = charts.stream().mapToInt(Chart::getHeight).max().orElseThrow();
+        int cols = Math.min(columns, charts.size()), rows = (charts.size() + columns - 1) / columns;
+        return new int[] {cols * cellWidth, rows * cellHeight, cellWidth, cellHeight};
+    }
+
+    static void paintGrid(Graphics2D g, List<? extends Chart<?, ?>> charts, int columns) {
+        int[] size = gridSize(charts, columns);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, size[0], size[1]);
+        for (int i = 0; i < charts.size(); i++) {
+            Chart<?, ?> chart = charts.get(i);
+            Graphics2D cell = (Graphics2D) g.create();
+            cell.translate(i % columns * size[2], i / columns * size[3]);
+            chart.paint(cell, chart.getWidth(), chart.getHeight());
+            cell.dispose();
+        }
+    }
+
+    /**
+     * XChart puts x ticks on the data's own values when they are equally spaced, as epochs are (ticks 1, 5, 9, ...).
+     * A first, disabled series listing the x ends in reverse order makes the values unequally spaced, so XChart picks
+     * round ticks (0, 20, 40, ...) instead.
+     */
+    private static void roundXTicks(XYChart chart, List<Line> lines) {
+        double xMin = lines.stream().flatMapToDouble(l -> Arrays.stream(l.x())).min().orElseThrow();
+        double xMax = lines.stream().flatMapToDouble(l -> Arrays.stream(l.x())).max().orElseThrow();
+        if (xMin < xMax) chart.addSeries(X_ENDS, new double[] {xMax, xMin}, new double[] {1, 1}).setEnabled(false).setShowInLegend(false);
+    }
+
+    /**
+     * One notation for every label of a log axis. XChart writes 0.001 but 1E-4 (it switches below 1e-3 and from 1e3 on),
+     * so a range reaching past those gets 1E-4, 1E-3, ... 1E0 throughout, and one inside them plain decimals. It labels
+     * decades only; a range of under two decades also gets its 2..9 multiples labelled, or it would show one label or none.
+     */
+    private static void logTickLabels(XYChart chart) {
+        if (!chart.getStyler().isYAxisLogarithmic()) return;
+        double[] y = yRange(chart);
+        chart.getStyler().setYAxisDecimalPattern(y[0] >= 1e-3 && y[1] < 1e3 ? null : "0E0");
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(!(Math.log10(y[1] / y[0]) < 2));
+    }
+
+    private static double[] positiveOrNaN(double[] values) {
+        return Arrays.stream(values).map(v -> v > 0 && Double.isFinite(v) ? v : Double.NaN).toArray();
+    }
+
+    /** The y-range the chart shows: the styler's if set, else its finite (positive on a log axis) data. */
+    private static double[] yRange(XYChart chart) {
+        boolean log = chart.getStyler().isYAxisLogarithmic();
+        double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            if (!series.isEnabled()) continue;
+            for (double y : series.getYData()) {
+                if (!Double.isFinite(y) || (log && y <= 0)) continue;
+                min = Math.min(min, y);
+                max = Math.max(max, y);
+            }
+        }
+        Double setMin = chart.getStyler().getYAxisMin(), setMax = chart.getStyler().getYAxisMax();
+        return new double[] {setMin != null ? setMin : min, setMax != null ? setMax : max};
+    }
+
+    private static void placeLegend(XYChart chart) {
+        double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
+        for (XYSeries series : chart.getSeriesMap().values()) {
+            if (!series.isEnabled()) continue;
+            for (double x : series.getXData()) {
+                xMin = Math.min(xMin, x);
+                xMax = Math.max(xMax, x);
+            }
+        }
+        double[] y = yRange(chart);
+        boolean empty = ChartStyle.legendInEmptiestCorner(chart, xMin, xMax, y[0], y[1], chart.getStyler().isYAxisLogarithmic());
+        // Lines in every corner: the legend goes beside the plot rather than over a line.
+        if (!empty && chart.getStyler().isLegendVisible()) chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
+    }
+}

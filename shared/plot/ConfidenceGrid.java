@@ -1,0 +1,107 @@
+package plot;
+
+import java.util.function.Function;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import data.Points;
+
+/**
+ * A model's confidence (its largest softmax probability) on a {@code resolution x resolution} grid over a 2-D
+ * rectangle. Cell {@code (row, column)} is the square centred at {@code (x(column), y(row))}; row 0 is at the bottom.
+ * Sampling cell centres (not the edges) is what makes the drawn field line up with the axes exactly.
+ */
+public record ConfidenceGrid(Bounds bounds, int resolution, int classes, double[][] confidence) {
+
+    /** A rectangle of the plane, e.g. the range of a panel's axes. */
+    public record Bounds(double xMin, double xMax, double yMin, double yMax) {
+        public Bounds {
+            if (!(xMin < xMax && yMin < yMax) || !Double.isFinite(xMax - xMin) || !Double.isFinite(yMax - yMin)) {
+                throw new IllegalArgumentException("bounds need finite xMin < xMax and yMin < yMax, got " + this);
+            }
+        }
+
+        /**
+         * The smallest rectangle around {@code points}, widened on every side by {@code margin} times its span
+         * (0.1 = 10%), so it fits the input space and a latent space of any scale alike.
+         */
+        public static Bounds around(Points points, double margin) {
+            double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
+            double yMin = Double.POSITIVE_INFINITY, yMax = Double.NEGATIVE_INFINITY;
+            for (double[] p : points.x()) {
+                xMin = Math.min(xMin, p[0]);
+                xMax = Math.max(xMax, p[0]);
+                yMin = Math.min(yMin, p[1]);
+                yMax = Math.max(yMax, p[1]);
+            }
+            // A zero span (all points on a line) still gets a visible rectangle.
+            double dx = xMax > xMin ? xMax - xMin : 1, dy = yMax > yMin ? yMax - yMin : 1;
+            return new Bounds(xMin - margin * dx, xMax + margin * dx, yMin - margin * dy, yMax + margin * dy);
+        }
+    }
+
+    public ConfidenceGrid {
+        if (resolution < 2) throw new IllegalArgumentException("resolution must be at least 2, got " + resolution);
+        if (classes < 2) throw new IllegalArgumentException("need at least 2 classes, got " + classes);
+        if (confidence.length != resolution || confidence[0].length != resolution) {
+            throw new IllegalArgumentException("confidence must be " + resolution + " x " + resolution);
+        }
+    }
+
+    /** See {@link #evaluate(Bounds, int, DataType, Function)}; the grid points are FLOAT, as PyTorch's default. */
+    public static ConfidenceGrid evaluate(double xMin, double xMax, double yMin, double yMax, int resolution,
+            Function<INDArray, INDArray> probabilities) {
+        return evaluate(new Bounds(xMin, xMax, yMin, yMax), resolution, DataType.FLOAT, probabilities);
+    }
+
+    /**
+     * Evaluates the model once on all grid points: {@code probabilities} maps an [m, 2] 'f'-ordered array of points
+     * (of {@code type}) to their [m, classes] softmax probabilities.
+     */
+    public static ConfidenceGrid evaluate(Bounds bounds, int resolution, DataType type, Function<INDArray, INDArray> probabilities) {
+        if (resolution < 2) throw new IllegalArgumentException("resolution must be at least 2, got " + resolution);
+        int m = resolution * resolution;
+        double[] flat = new double[2 * m];  // column-major [m, 2]: all x1, then all x2
+        for (int row = 0; row < resolution; row++) {
+            for (int col = 0; col < resolution; col++) {
+                flat[row * resolution + col] = centre(bounds.xMin(), bounds.xMax(), resolution, col);
+                flat[m + row * resolution + col] = centre(bounds.yMin(), bounds.yMax(), resolution, row);
+            }
+        }
+        INDArray points = Nd4j.create(flat, new long[] {m, 2}, 'f').castTo(type);
+        INDArray p = probabilities.apply(points);
+        if (p.rank() != 2 || p.rows() != m || p.columns() < 2) {
+            throw new IllegalArgumentException("probabilities must map [" + m + ", 2] points to [" + m + ", classes>=2], got "
+                    + java.util.Arrays.toString(p.shape()));
+        }
+        double[] best = p.max(1).toDoubleVector();
+        double[][] confidence = new double[resolution][resolution];
+        for (int row = 0; row < resolution; row++) {
+            for (int col = 0; col < resolution; col++) {
+                double c = best[row * resolution + col];
+                if (!(c >= 0 && c <= 1.0000001)) throw new IllegalArgumentException("probability " + c + " is not in [0, 1]");
+                confidence[row][col] = c;
+            }
+        }
+        return new ConfidenceGrid(bounds, resolution, (int) p.columns(), confidence);
+    }
+
+    /** The x of the centre of cells in {@code column}. */
+    public double x(int column) {
+        return centre(bounds.xMin(), bounds.xMax(), resolution, column);
+    }
+
+    /** The y of the centre of cells in {@code row} (row 0 at the bottom). */
+    public double y(int row) {
+        return centre(bounds.yMin(), bounds.yMax(), resolution, row);
+    }
+
+    /** The lowest possible confidence, 1/classes: where the colour scale starts (white). */
+    public double floor() {
+        return 1.0 / classes;
+    }
+
+    private static double centre(double min, double max, int cells, int i) {
+        return min + (i + 0.5) * (max - min) / cells;
+    }
+}

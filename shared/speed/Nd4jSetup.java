@@ -1,0 +1,47 @@
+package speed;
+
+import java.util.Locale;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.Nd4jBlas;
+import org.nd4j.nativeblas.NativeOpsHolder;
+
+/**
+ * ND4J's thread settings. ND4J reads OMP_NUM_THREADS once, when its native library loads, and otherwise uses one
+ * thread per core for its OpenMP ops and for OpenBLAS. Our matrices are small (at most 800 x 264): a second thread
+ * costs more in hand-off than it saves, and idle OpenMP workers spin, which on a shared 2-core machine made epochs
+ * 10-15x slower. Both pools can be resized at run time and the change takes effect (sgemm and element-wise timings
+ * follow it), so no restart with a new environment is needed. PyTorch is compared at the same thread count.
+ */
+public final class Nd4jSetup {
+    private Nd4jSetup() {}
+
+    /** The settings as {@link #restore} takes them: OpenMP, OpenBLAS, ND4J master threads. */
+    public static int[] current() {
+        Nd4j.create(1);   // loads the backend, which NativeOpsHolder needs first
+        return new int[] {NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads(),
+                ((Nd4jBlas) Nd4j.factory().blas()).getMaxThreads(), Nd4j.getEnvironment().maxMasterThreads()};
+    }
+
+    /** Runs ND4J's OpenMP ops and OpenBLAS on {@code n} threads (scripts call this with 1 before training). */
+    public static void threads(int n) {
+        Nd4j.create(1);
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
+        ((Nd4jBlas) Nd4j.factory().blas()).setMaxThreads(n);
+        Nd4j.getEnvironment().setMaxMasterThreads(n);
+    }
+
+    /** Puts back settings read by {@link #current} (for code run in-process, e.g. by tests or the all script). */
+    public static void restore(int[] settings) {
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(settings[0]);
+        ((Nd4jBlas) Nd4j.factory().blas()).setMaxThreads(settings[1]);
+        Nd4j.getEnvironment().setMaxMasterThreads(settings[2]);
+    }
+
+    /** e.g. {@code ND4J OpenMP 1, OpenBLAS 1, ND4J master 1 (OMP_NUM_THREADS=unset at start)}. */
+    public static String describe() {
+        int[] s = current();
+        String env = System.getenv("OMP_NUM_THREADS");
+        return String.format(Locale.ROOT, "ND4J OpenMP %d, OpenBLAS %d, ND4J master %d (OMP_NUM_THREADS=%s at start)",
+                s[0], s[1], s[2], env == null ? "unset" : env);
+    }
+}
