@@ -179,11 +179,11 @@ public class lecture implements Callable<Integer> {
 
     /** Input space and latent space (the latent layer's output before its activation), each with the net's confidence. */
     void plotConfidence(Mlp net, Points points, Path dir) {
-        var inputBounds = ConfidenceGrid.Bounds.around(points, 0.1);
+        var inputBounds = ConfidenceGrid.Bounds.around(0.1, points);
         ConfidenceGrid input = ConfidenceGrid.evaluate(inputBounds, GRID, DataType.FLOAT,
                 x -> Transforms.softmax(net.logits(x), true));
         Points latent = asPoints(net.latent(points.features(DataType.FLOAT)), points.y());
-        ConfidenceGrid latentField = ConfidenceGrid.evaluate(ConfidenceGrid.Bounds.around(latent, 0.1), GRID, DataType.FLOAT,
+        ConfidenceGrid latentField = ConfidenceGrid.evaluate(ConfidenceGrid.Bounds.around(0.1, latent), GRID, DataType.FLOAT,
                 z -> Transforms.softmax(net.logitsFromLatent(z), true));
         String pointsName = points.size() + " test points";
         ConfidencePlot.save(List.of(

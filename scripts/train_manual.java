@@ -120,7 +120,7 @@ public class train_manual implements Callable<Integer> {
         Nd4jSetup.threads(1);   // why: see there (ND4J's default of a thread per core is 10x slower on a shared machine)
         System.out.printf(Locale.ROOT, "x -> Linear(2, %d) -> ReLU -> Linear(%d, 2) -> softmax -> CE; %d train / %d test points; "
                 + "lr %s, %d epochs, %s%n", net.hidden, net.hidden, trainPoints.size(), testPoints.size(), lr, epochs, type);
-        var boundsAround = ConfidenceGrid.Bounds.around(trainPoints, 0.1);
+        var boundsAround = ConfidenceGrid.Bounds.around(0.1, trainPoints);
         TreeSet<Integer> frameEpochs = frameEpochs(epochs);
         var snapshotGrids = new TreeMap<Integer, ConfidenceGrid>();
         var frameGrids = new TreeMap<Integer, ConfidenceGrid>();

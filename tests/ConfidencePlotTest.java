@@ -79,7 +79,7 @@ class ConfidencePlotTest {
     @Test
     void boundsAroundPointsAddAMarginOfTheSpan() {
         var points = new Points(new double[][] {{-1, 0}, {3, 10}}, new int[] {0, 1});
-        assertEquals(new ConfidenceGrid.Bounds(-1.4, 3.4, -1, 11), ConfidenceGrid.Bounds.around(points, 0.1));
+        assertEquals(new ConfidenceGrid.Bounds(-1.4, 3.4, -1, 11), ConfidenceGrid.Bounds.around(0.1, points));
     }
 
     @Test

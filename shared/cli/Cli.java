@@ -29,6 +29,19 @@ public final class Cli {
         return cli.execute(args);
     }
 
+    /**
+     * Fills {@code command}'s options from {@code args} as {@link #run} does, without running it: how {@code all} and the
+     * tests run a step in-process and get its typed result. A bad option is a one-line {@link BadInputException}.
+     */
+    public static <T> T parse(T command, String... args) {
+        try {
+            new CommandLine(command).parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new BadInputException(e.getMessage().replace('\n', ' ').strip());
+        }
+        return command;
+    }
+
     /** Throws a one-line {@link BadInputException} unless {@code ok}. */
     public static void require(boolean ok, String message) {
         if (!ok) throw new BadInputException(message);

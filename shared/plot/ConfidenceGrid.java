@@ -22,17 +22,19 @@ public record ConfidenceGrid(Bounds bounds, int resolution, int classes, double[
         }
 
         /**
-         * The smallest rectangle around {@code points}, widened on every side by {@code margin} times its span
-         * (0.1 = 10%), so it fits the input space and a latent space of any scale alike.
+         * The smallest rectangle around every point of {@code sets}, widened on every side by {@code margin} times its
+         * span (0.1 = 10%), so it fits the input space and a latent space of any scale alike.
          */
-        public static Bounds around(Points points, double margin) {
+        public static Bounds around(double margin, Points... sets) {
             double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
             double yMin = Double.POSITIVE_INFINITY, yMax = Double.NEGATIVE_INFINITY;
-            for (double[] p : points.x()) {
-                xMin = Math.min(xMin, p[0]);
-                xMax = Math.max(xMax, p[0]);
-                yMin = Math.min(yMin, p[1]);
-                yMax = Math.max(yMax, p[1]);
+            for (Points points : sets) {
+                for (double[] p : points.x()) {
+                    xMin = Math.min(xMin, p[0]);
+                    xMax = Math.max(xMax, p[0]);
+                    yMin = Math.min(yMin, p[1]);
+                    yMax = Math.max(yMax, p[1]);
+                }
             }
             // A zero span (all points on a line) still gets a visible rectangle.
             double dx = xMax > xMin ? xMax - xMin : 1, dy = yMax > yMin ? yMax - yMin : 1;

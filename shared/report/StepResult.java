@@ -1,0 +1,19 @@
+package report;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What one exercise step found: its numbers, tables and answers, and the files it wrote. Each step's {@code run()}
+ * returns one; the step prints it, and {@code all} writes report.md from them (nothing is read back from the console).
+ */
+public interface StepResult {
+    /** The step's alias, e.g. {@code lecture} (also its output folder's name). */
+    String step();
+
+    /** Every file the step wrote, in the order a reader should look at them (figures first). */
+    List<Path> files();
+
+    /** The step's part of report.md: settings, tables, figures, the answers to the sheet's questions. */
+    void markdown(Markdown md);
+}
