@@ -2,98 +2,132 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import cli.Cli;
+import cli.Progress;
+import report.Markdown;
+import report.Report;
 
+/** The main job, run on toy workloads: every step's section, the failures, the links of report.md. */
 class AllTest {
     /** Markdown links to local files: ![alt](path) and [text](path), not web links or #anchors. */
     static final Pattern LINK = Pattern.compile("!?\\[[^\\]]*\\]\\(([^)#:]+)\\)");
 
+    /** Toy workloads, a few seconds per step: the numbers mean nothing, the report's structure is what is tested. */
+    static final Map<String, List<String>> TOY = Map.of(
+            "lecture", List.of("--epochs", "5", "--width", "16"),
+            "deep", List.of("--runs", "1", "--epochs", "5", "--width", "16"),
+            "gradnorms", List.of("--runs", "1", "--epochs", "5", "--width", "16"),
+            "backward", List.of("--hidden", "8"),
+            "train-manual", List.of("--epochs", "5", "--hidden", "8"));
+
+    /** The steps of all, with toy workloads as their --quick arguments, {@code extra} appended to some of them. */
+    static List<all.Step> toySteps(Map<String, List<String>> extra) {
+        var steps = new ArrayList<all.Step>();
+        for (all.Step s : all.steps()) {
+            var args = new ArrayList<>(TOY.getOrDefault(s.alias(), List.of()));
+            args.addAll(extra.getOrDefault(s.alias(), List.of()));
+            steps.add(new all.Step(s.alias(), s.heading(), args, s.run()));
+        }
+        return steps;
+    }
+
+    /** Runs the toy sheet into {@code root} with its console output captured (the deliberate failures stay out of the log). */
+    static List<Report.Section> runToy(Path root, List<all.Step> steps) {
+        PrintStream out = System.out, err = System.err;
+        var sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        System.setOut(sink);
+        System.setErr(sink);
+        try {
+            return all.run(root, steps, true);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
     /**
-     * One toy run of the whole sheet (--smoke) in which deep gets a bad option (exit 2) and backward throws: both are
-     * reported, the exit code is non-zero, every other step still runs, and every link in report.md resolves.
+     * deep gets a bad option and backward throws: both are reported, every other step still runs, gradnorms trains
+     * its own nets (deep failed), and every link in report.md resolves.
      */
     @Test
     void failingStepsAreReportedAndTheOthersStillRun(@TempDir Path tmp) throws IOException {
-        Path stale = tmp.resolve("deep").resolve("stale.png");
-        Files.createDirectories(stale.getParent());
-        Files.write(stale, new byte[] {1});
-        Files.setLastModifiedTime(stale, FileTime.fromMillis(System.currentTimeMillis() - 3_600_000));
+        var steps = new ArrayList<>(toySteps(Map.of("deep", List.of("--lr=-1"))));
+        int backward = steps.indexOf(steps.stream().filter(s -> s.alias().equals("backward")).findFirst().orElseThrow());
+        steps.set(backward, new all.Step("backward", steps.get(backward).heading(), List.of(), a -> {
+            throw new IllegalStateException("a bug in backward");
+        }));
+        List<Report.Section> sections = runToy(tmp, steps);
 
-        // captured, so the deliberate failures do not show up in the test log as if something were broken
-        ScriptRun run = ScriptRun.of(all::run, "--smoke", "--out", tmp.toString(), "--test-step-arg", "deep=--lr=-1",
-                "--test-throw", "backward");
-
-        assertEquals(all.STEP_FAILED, run.code());
-        assertTrue(run.out().lines().anyMatch(l -> l.matches("\\s*deep\\s+FAILED.*exit code 2.*")), run.out());
-        assertTrue(run.out().lines().anyMatch(l -> l.matches("\\s*backward\\s+FAILED.*IllegalStateException.*")), run.out());
+        assertEquals(List.of("deep", "backward"), sections.stream().filter(s -> !s.ok()).map(Report.Section::alias).toList());
         String report = Files.readString(tmp.resolve("report.md"));
-        for (all.Step step : all.steps()) {
-            assertTrue(report.contains("(`" + step.alias() + "`)\n"), "a section for " + step.alias());
-            assertTrue(Files.isRegularFile(tmp.resolve("logs").resolve(step.alias() + ".txt")), "console log of " + step.alias());
-        }
-        assertTrue(report.contains("**failed**: exit code 2 (error: --lr must be"), "deep's bad option in the summary table");
-        assertTrue(report.contains("**failed**: threw IllegalStateException: --test-throw backward"), "backward's exception");
+        for (all.Step step : all.steps()) assertTrue(report.contains("(`" + step.alias() + "`)\n"), "a section for " + step.alias());
+        assertTrue(report.contains("**failed**: bad input: --lr must be"), "deep's bad option in the summary table");
+        assertTrue(report.contains("**failed**: threw IllegalStateException: a bug in backward"), "backward's exception");
         assertTrue(report.contains("**2 of " + all.steps().size() + " steps failed**"));
-        assertFalse(report.contains("stale.png"), "a figure left by an earlier run is not shown as this run's");
-
-        // the steps after the failures ran and their figures are in the report
+        assertTrue(Files.readString(tmp.resolve("logs").resolve("backward.txt")).contains("at AllTest"), "the bug's trace is in the log");
+        assertFalse(report.contains("--from"), "no --from when deep failed");
+        // the steps after the failures ran, and their figures are in the report
         assertTrue(report.contains("](train-manual/loss.png)"), "train-manual ran after the failing steps");
         assertTrue(report.contains("](moons/moons.png)"));
-        List<String> links = links(report);
-        assertTrue(links.stream().filter(l -> l.endsWith(".png")).count() >= 3, links.toString());
-        for (String link : links) {
-            assertFalse(link.startsWith("/") || link.contains("\\"), "relative, forward slashes: " + link);
-            assertTrue(Files.exists(tmp.resolve(link)), "link target exists: " + link);
-        }
+        assertLinksResolve(tmp, report);
         assertTrue(report.contains("## Environment") && report.contains("| ND4J | 1.0.0-M2.1"), "environment section");
-        assertTrue(report.contains("The step deep failed, so gradnorms trained its nets itself."), "gradnorms trained without deep's runs");
-        assertFalse(report.contains("--from"), "no --from when deep failed");
     }
 
     /** gradnorms reads the nets deep trained (--from) instead of training them again, and the report says so. */
     @Test
-    void gradnormsReadsTheNetsDeepTrained(@TempDir Path tmp) throws IOException {
-        assertEquals(Cli.OK, ScriptRun.of(all::run, "--smoke", "--out", tmp.toString()).code());
+    void gradnormsReadsTheNetsDeepTrainedAndEveryQuestionIsAnswered(@TempDir Path tmp) throws IOException {
+        List<Report.Section> sections = runToy(tmp, toySteps(Map.of()));
+        assertTrue(sections.stream().allMatch(Report.Section::ok), sections.toString());
         String report = Files.readString(tmp.resolve("report.md"));
         assertTrue(report.contains("Ran `./jbang gradnorms --out gradnorms --from deep` in "), "the command with relative folders");
-        assertTrue(report.contains("These are **the same 2 nets as step 2** ([deep](#3-vanishing-gradient-step-2-deeper-nets-relu-vs-sigmoid-deep))"),
-                "the report says where the nets come from");
         assertEquals(Files.readString(tmp.resolve("deep").resolve("gradnorms.csv")), Files.readString(tmp.resolve("gradnorms").resolve("gradnorms.csv")));
-        assertTrue(report.contains("](gradnorms/gradnorms.png)") && report.contains("**Does Sigmoid show the vanishing gradient more clearly?**"));
-        for (String link : links(report)) assertTrue(Files.exists(tmp.resolve(link)), "link target exists: " + link);
+        for (String question : List.of("Verify that the results are as expected.", "Is one architecture always better", "Does Sigmoid show the vanishing gradient more clearly?")) {
+            assertTrue(report.contains("**" + question), question);
+        }
+        assertTrue(report.contains("Backpropagation, step 1: the forward and backward pass on paper"), "the derivation is embedded");
+        assertTrue(report.contains("](gradnorms/gradnorms.png)"));
+        assertLinksResolve(tmp, report);
     }
 
     @Test
-    void badOptionOfAllWritesNothing(@TempDir Path tmp) throws IOException {
+    void badOptionOfAllWritesNothing(@TempDir Path tmp) {
         Path out = tmp.resolve("out");
-        assertEquals(Cli.BAD_INPUT, ScriptRun.of(all::run, "--smoke", "--out", out.toString(), "--test-step-arg", "nosuch=--x").code());
-        assertFalse(Files.exists(out));
-        assertEquals(Cli.BAD_INPUT, ScriptRun.of(all::run, "--quick", "--smoke", "--out", out.toString()).code());
+        assertEquals(Cli.BAD_INPUT, ScriptRun.of(all::new, "--quick", "--out", out.toString(), "--bogus").code());
         assertFalse(Files.exists(out));
     }
 
     @Test
-    void roundStepsForSampledTables() {
-        assertEquals(1, all.Report.roundStep(0.5));
-        assertEquals(2, all.Report.roundStep(2));
-        assertEquals(5, all.Report.roundStep(2.5));
-        assertEquals(100, all.Report.roundStep(99.9));
-        assertEquals(200, all.Report.roundStep(125));
+    void sampledTablesTakeRoundSteps() {
+        assertEquals(List.of(0, 1, 2), Markdown.sample(3, 10));
+        assertEquals(List.of(0, 5, 10, 15, 20, 21), Markdown.sample(22, 10));
+        assertEquals(List.of(0, 100, 200, 299), Markdown.sample(300, 3));
     }
 
     @Test
     void logsKeepTheLastStateOfARedrawnLine() {
-        assertEquals("a\nbar 3/3 done\nb\n", all.withoutRedraws("a\r\nbar 1/3\rbar 2/3   \rbar 3/3 done\nb\n"));
+        assertEquals("a\nbar 3/3 done\nb\n", Progress.lastStates("a\r\nbar 1/3\rbar 2/3   \rbar 3/3 done\nb\n"));
+    }
+
+    static void assertLinksResolve(Path root, String report) {
+        List<String> links = links(report);
+        assertTrue(links.stream().filter(l -> l.endsWith(".png")).count() >= 3, links.toString());
+        for (String link : links) {
+            assertFalse(link.startsWith("/") || link.contains("\\"), "relative, forward slashes: " + link);
+            assertTrue(Files.exists(root.resolve(link)), "link target exists: " + link);
+        }
     }
 
     static List<String> links(String markdown) {

@@ -18,7 +18,7 @@ import data.TwoMoons;
 /** The {@code moons} script, run in-process: what it writes, and how it refuses bad input. */
 class MoonsScriptTest {
     static ScriptRun run(String... args) {
-        return ScriptRun.of(moons::run, args);
+        return ScriptRun.of(moons::new, args);
     }
 
     @Test
@@ -26,11 +26,11 @@ class MoonsScriptTest {
         Path dir = tmp.resolve("moons");
         ScriptRun run = run("--out", dir.toString());
         assertEquals(0, run.code(), run.err());
-        for (String file : new String[] {"raw.csv", "train.csv", "test.csv", "moons.png"}) {
+        for (String file : new String[] {"raw.csv", "train.csv", "test.csv", "moons.png", "moons.svg"}) {
             assertTrue(Files.size(dir.resolve(file)) > 0, file);
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(4, files.count(), "no temp files left behind");
+            assertEquals(5, files.count(), "no temp files left behind");
         }
         Points train = Points.readCsv(dir.resolve("train.csv"), "train.csv");
         MoonsDataTest.assertSamePoints(MoonsDataTest.fixture("moons_n1000_noise0.2_seed42", "train"), train, "train.csv");

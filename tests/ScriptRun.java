@@ -1,10 +1,18 @@
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
+import cli.Cli;
 
 /** A script run in-process as the tests see it: its exit code and what it printed on stdout and stderr. */
 record ScriptRun(int code, String out, String err) {
+
+    /** Runs a fresh script command ({@code lecture::new}) on {@code args} as its main does, capturing both streams. */
+    static ScriptRun of(Supplier<? extends Callable<Integer>> script, String... args) {
+        return of(a -> Cli.run(script.get(), a), args);
+    }
 
     /** Runs {@code script} (a script's {@code run(String...)}) on {@code args}, capturing both streams. */
     static ScriptRun of(Function<String[], Integer> script, String... args) {

@@ -71,8 +71,9 @@ public final class Output {
         }
     }
 
-    /** Writes a text file atomically (UTF-8). */
-    public static void writeString(Path target, String text) {
+    /** Writes a text file atomically (UTF-8); returns its path. */
+    public static Path writeString(Path target, String text) {
         atomically(target, temp -> Files.writeString(temp, text, StandardCharsets.UTF_8));
+        return target;
     }
 }

@@ -165,6 +165,16 @@ public final class Progress implements AutoCloseable {
         return String.format(Locale.ROOT, format, perSecond);
     }
 
+    /** A console text as a file should keep it: of a line redrawn with carriage returns (a progress bar), its last state. */
+    public static String lastStates(String console) {
+        var out = new StringBuilder();
+        for (String line : console.split("\n", -1)) {
+            String trimmed = line.replaceAll("\r+$", "");
+            out.append(trimmed.substring(trimmed.lastIndexOf('\r') + 1).stripTrailing()).append('\n');
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
     /** {@code 4.2 s}, {@code 3:07}, {@code 1:02:03}. */
     public static String duration(double seconds) {
         if (seconds < 60) return String.format(Locale.ROOT, "%.1f s", seconds);

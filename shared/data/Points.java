@@ -27,6 +27,13 @@ public record Points(double[][] x, int[] y) {
         return y.length;
     }
 
+    /** Points from the rows of an [n, 2] array (e.g. a latent layer's outputs) with their labels. */
+    public static Points of(INDArray xy, int[] labels) {
+        double[][] x = new double[labels.length][];
+        for (int i = 0; i < labels.length; i++) x[i] = new double[] {xy.getDouble(i, 0), xy.getDouble(i, 1)};
+        return new Points(x, labels);
+    }
+
     /** The coordinates as an [n, 2] array, 'f'-ordered because ND4J's gemm is ~10x faster on it. */
     public INDArray features(DataType type) {
         INDArray out = Nd4j.create(type, new long[] {size(), 2}, 'f');
@@ -44,13 +51,13 @@ public record Points(double[][] x, int[] y) {
         return out;
     }
 
-    /** Writes the CSV atomically. */
-    public void writeCsv(Path file) {
+    /** Writes the CSV atomically; returns its path. */
+    public Path writeCsv(Path file) {
         var csv = new StringBuilder(HEADER).append('\n');
         for (int i = 0; i < size(); i++) {
             csv.append(x[i][0]).append(',').append(x[i][1]).append(',').append(y[i]).append('\n');
         }
-        Output.writeString(file, csv.toString());
+        return Output.writeString(file, csv.toString());
     }
 
     /**
@@ -99,5 +106,21 @@ public record Points(double[][] x, int[] y) {
             // reported below with the cell's text
         }
         throw new BadInputException(where + "coordinate must be a finite number, found '" + cell + "'");
+    }
+
+    /** Size, classes and range, e.g. {@code Points[800 points, class 0: 400, class 1: 400, x1 in [-2.01, 2.38], x2 in [-2.15, 2.07]]}. */
+    @Override
+    public String toString() {
+        if (size() == 0) return "Points[no points]";
+        int ones = java.util.Arrays.stream(y).sum();
+        double[] range = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+        for (double[] p : x) {
+            range[0] = Math.min(range[0], p[0]);
+            range[1] = Math.max(range[1], p[0]);
+            range[2] = Math.min(range[2], p[1]);
+            range[3] = Math.max(range[3], p[1]);
+        }
+        return String.format(java.util.Locale.ROOT, "Points[%d points, class 0: %d, class 1: %d, x1 in [%.3g, %.3g], x2 in [%.3g, %.3g]]",
+                size(), size() - ones, ones, range[0], range[1], range[2], range[3]);
     }
 }

@@ -84,4 +84,10 @@ public final class Linear {
         Blas.gemm(dz, true, xOnes, false, gradWithBias);
         if (dx != null) Blas.gemm(dz, false, weight, false, dx);
     }
+
+    /** PyTorch's way of printing the layer, with its name: {@code hidden = Linear(in_features=2, out_features=264)}. */
+    @Override
+    public String toString() {
+        return name + " = Linear(in_features=" + in() + ", out_features=" + out() + ")";
+    }
 }

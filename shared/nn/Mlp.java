@@ -261,4 +261,12 @@ public final class Mlp {
     public void save(Path npz) {
         Npz.write(npz, stateDict());
     }
+
+    /** The layers with their PyTorch names and shapes, the activation, data type and parameter count. */
+    @Override
+    public String toString() {
+        String shapes = String.join(", ", layers.stream().map(l -> l.name() + " = Linear(" + l.in() + ", " + l.out() + ")").toList());
+        return "Mlp[" + shapes + "; " + activation + " after every layer but the last; " + type.name().toLowerCase(java.util.Locale.ROOT)
+                + "; " + parameters.length() + " parameters]";
+    }
 }

@@ -38,15 +38,32 @@ public final class Training {
             return out.toString();
         }
 
-        /** {@code epoch,<hidden layer names>}: the weight-gradient norms per epoch. */
-        public String gradNormsCsv() {
-            var out = new StringBuilder("epoch,").append(String.join(",", hiddenLayers)).append('\n');
-            for (int e = 0; e < gradNorms.length; e++) {
-                out.append(e);
-                for (double norm : gradNorms[e]) out.append(',').append(norm);
-                out.append('\n');
-            }
-            return out.toString();
+        /** The epochs' numbers 0, 1, 2, ... as a plot's x values. */
+        public double[] epochNumbers() {
+            return epochs.stream().mapToDouble(Epoch::epoch).toArray();
+        }
+
+        public double[] losses() {
+            return epochs.stream().mapToDouble(Epoch::loss).toArray();
+        }
+
+        /** Every epoch's train accuracy times {@code scale} (1 for fractions, 100 for percent). */
+        public double[] trainAccuracies(double scale) {
+            return epochs.stream().mapToDouble(e -> scale * e.trainAccuracy()).toArray();
+        }
+
+        public double[] testAccuracies(double scale) {
+            return epochs.stream().mapToDouble(e -> scale * e.testAccuracy()).toArray();
+        }
+
+        /** Epochs, first and last loss and accuracies, the layers whose gradient norms it holds. */
+        @Override
+        public String toString() {
+            if (epochs.isEmpty()) return "History[no epochs]";
+            Epoch first = epochs.get(0), last = last();
+            return String.format(java.util.Locale.ROOT, "History[%d epochs; loss %.4f -> %.4f; train acc %.1f%% -> %.1f%%; test acc %.1f%% -> %.1f%%; "
+                    + "gradient norms of %s]", epochs.size(), first.loss(), last.loss(), 100 * first.trainAccuracy(), 100 * last.trainAccuracy(),
+                    100 * first.testAccuracy(), 100 * last.testAccuracy(), String.join(", ", hiddenLayers));
         }
     }
 

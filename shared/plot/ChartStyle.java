@@ -45,7 +45,7 @@ public final class ChartStyle {
     }
 
     /** Applies the shared look: white, readable fonts, light grid, no interactive extras. */
-    static void apply(XYChart chart) {
+    public static void apply(XYChart chart) {
         XYStyler s = chart.getStyler();
         s.setAntiAlias(true);
         s.setChartBackgroundColor(Color.WHITE);

@@ -108,15 +108,15 @@ public final class Charts {
         if (outside) for (XYChart chart : charts) chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
     }
 
-    /** Saves one chart as {@code base.png} and {@code base.svg}. */
-    public static void save(Chart<?, ?> chart, Path base) {
-        save(List.of(chart), 1, base);
+    /** Saves one chart as {@code base.png} and {@code base.svg}; returns both paths. */
+    public static List<Path> save(Chart<?, ?> chart, Path base) {
+        return save(List.of(chart), 1, base);
     }
 
-    /** Saves charts side by side, {@code columns} per row, as {@code base.png} and {@code base.svg}. */
-    public static void save(List<? extends Chart<?, ?>> charts, int columns, Path base) {
+    /** Saves charts side by side, {@code columns} per row, as {@code base.png} and {@code base.svg}; returns both paths. */
+    public static List<Path> save(List<? extends Chart<?, ?>> charts, int columns, Path base) {
         int[] size = gridSize(charts, columns);
-        writeFigure(base, size[0], size[1], g -> paintGrid(g, charts, columns));
+        return writeFigure(base, size[0], size[1], g -> paintGrid(g, charts, columns));
     }
 
     /** Charts side by side as one image at 1:1 scale (e.g. a frame of an animation). */
@@ -126,9 +126,10 @@ public final class Charts {
     }
 
     /** Writes a figure of {@code width x height} drawn by {@code painter} as {@code base.png} and {@code base.svg}. */
-    static void writeFigure(Path base, int width, int height, Consumer<Graphics2D> painter) {
+    static List<Path> writeFigure(Path base, int width, int height, Consumer<Graphics2D> painter) {
         BufferedImage png = render(width, height, PNG_SCALE, painter);
-        Output.atomically(withSuffix(base, ".png"), temp -> {
+        Path pngFile = withSuffix(base, ".png"), svgFile = withSuffix(base, ".svg");
+        Output.atomically(pngFile, temp -> {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 if (!ImageIO.write(png, "png", out)) throw new IOException("no PNG writer");
             }
@@ -137,11 +138,12 @@ public final class Charts {
         var svg = new VectorGraphics2D();
         painter.accept(svg);
         var document = new SVGProcessor().getDocument(svg.getCommands(), new PageSize(0, 0, width, height));
-        Output.atomically(withSuffix(base, ".svg"), temp -> {
+        Output.atomically(svgFile, temp -> {
             try (OutputStream out = Files.newOutputStream(temp)) {
                 document.writeTo(out);
             }
         });
+        return List.of(pngFile, svgFile);
     }
 
     /** A white RGB image of the figure, {@code scale} pixels per figure unit. */

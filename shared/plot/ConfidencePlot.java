@@ -79,9 +79,9 @@ public final class ConfidencePlot {
      * Saves panels, {@code columns} per row, with one colour bar on the right, as {@code base.png} and {@code base.svg}.
      * The class legend stays on the first panel only (the others' is switched off: same colours, less clutter).
      */
-    public static void save(List<Panel> panels, int columns, Path base) {
+    public static List<Path> save(List<Panel> panels, int columns, Path base) {
         Figure figure = new Figure(panels, columns);
-        Charts.writeFigure(base, figure.width, figure.height, figure::paint);
+        return Charts.writeFigure(base, figure.width, figure.height, figure::paint);
     }
 
     /** The same figure as one image at 1:1 scale, e.g. a frame of an {@link AnimatedGif}. */

@@ -69,6 +69,27 @@ public final class Markdown {
         return root.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
     }
 
+    /**
+     * The rows of a long per-epoch table to show: about {@code rows} + 2 of {@code n}, the first, every k-th with k a round
+     * number (1, 2, 5, 10, 20, 50, ...), and the last.
+     */
+    public static List<Integer> sample(int n, int rows) {
+        long every = 1;
+        double wanted = Math.max(1, (n - 1) / (double) rows);
+        outer:
+        for (long decade = 1; ; decade *= 10) {
+            for (long m : new long[] {1, 2, 5}) {
+                if (m * decade >= wanted) {
+                    every = m * decade;
+                    break outer;
+                }
+            }
+        }
+        var picked = new java.util.ArrayList<Integer>();
+        for (int i = 0; i < n; i++) if (i % every == 0 || i == n - 1) picked.add(i);
+        return picked;
+    }
+
     /** GitHub's anchor of a heading: lower case, punctuation other than '-' and '_' dropped, spaces to '-'. */
     public static String anchor(String heading) {
         return heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
