@@ -32,11 +32,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.core.json.JsonReadFeature;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
+import org.nd4j.shade.jackson.databind.json.JsonMapper;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import backprop.ManualBackprop;
@@ -363,8 +364,8 @@ public class bench implements Callable<Integer> {
         return null;
     }
 
-    private static final Pattern STR = Pattern.compile("\"(\\w+)\": \"([^\"]*)\"");
-    private static final Pattern NUM = Pattern.compile("\"(\\w+)\": (-?[0-9.eE+-]+|NaN)");
+    /** bench_pytorch.py prints one JSON object per line; Python's json writes NaN, which JSON proper lacks. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     /** Runs one workload in PyTorch (both loops) and returns [reference, matched] results. */
     List<Result> runPytorch(String python, Path script, String workload, int netEpochs, int manualSteps,
@@ -382,9 +383,9 @@ public class bench implements Callable<Integer> {
         Map<String, List<Map<String, String>>> byLoop = new LinkedHashMap<>();
         try (var reader = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = reader.readLine()) != null; ) {
+                if (!line.startsWith("{")) continue;
                 Map<String, String> fields = new LinkedHashMap<>();
-                for (Matcher m = STR.matcher(line); m.find(); ) fields.put(m.group(1), m.group(2));
-                for (Matcher m = NUM.matcher(line); m.find(); ) fields.put(m.group(1), m.group(2));
+                JSON.readTree(line).fields().forEachRemaining(f -> fields.put(f.getKey(), f.getValue().asText()));
                 if ("info".equals(fields.get("kind"))) {
                     version[0] = fields.get("torch") + " (" + fields.get("threads") + " threads)";
                 } else if ("run".equals(fields.get("kind"))) {
