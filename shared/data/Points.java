@@ -65,12 +65,7 @@ public record Points(double[][] x, int[] y) {
      * {@code option}, the file and, for a bad row, its line number.
      */
     public static Points readCsv(Path file, String option) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException | java.io.UncheckedIOException e) {
-            throw new BadInputException(option + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
-        }
+        List<String> lines = text(file, option).lines().toList();
         if (lines.isEmpty() || !lines.get(0).strip().equals(HEADER)) {
             throw new BadInputException(option + ": " + file + " line 1: expected the header '" + HEADER + "'");
         }
@@ -96,6 +91,37 @@ public record Points(double[][] x, int[] y) {
         }
         if (xs.isEmpty()) throw new BadInputException(option + ": " + file + " has no data rows");
         return new Points(xs.toArray(new double[0][]), ys.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** No data set of these lessons comes near this; a larger file is refused before it is read. */
+    public static final long MAX_CSV_BYTES = 1L << 30;
+
+    /**
+     * The file as UTF-8 text, checked first: a folder, a missing file, a file too large, NUL bytes or bytes that are not
+     * UTF-8 are each a one-line error naming {@code option}. A leading byte-order mark is dropped (editors on Windows
+     * write one).
+     */
+    static String text(Path file, String option) {
+        String where = option + ": " + file;
+        if (Files.isDirectory(file)) throw new BadInputException(where + " is a folder; expected a CSV file");
+        if (!Files.isRegularFile(file)) throw new BadInputException(where + ": no such file");
+        byte[] bytes;
+        try {
+            if (Files.size(file) > MAX_CSV_BYTES) throw new BadInputException(where + " is larger than " + MAX_CSV_BYTES + " bytes");
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new BadInputException(where + " cannot be read (" + e.getMessage() + ")");
+        }
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) throw new BadInputException(where + " holds a NUL byte at offset " + i + ": not a text file");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new BadInputException(where + " is not UTF-8 text; expected a CSV file x1,x2,label");
+        }
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
     private static double parseCoordinate(String cell, String where) {

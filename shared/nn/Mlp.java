@@ -236,25 +236,35 @@ public final class Mlp {
         return state;
     }
 
+    /** The state dict's keys and shapes: {@code hidden.weight [264, 2]}, {@code hidden.bias [264]}, ... */
+    public Map<String, long[]> stateShapes() {
+        var shapes = new LinkedHashMap<String, long[]>();
+        for (Linear layer : layers) {
+            shapes.put(layer.name() + ".weight", layer.weight().shape());
+            shapes.put(layer.name() + ".bias", layer.bias().shape());
+        }
+        return shapes;
+    }
+
     /**
-     * Sets every parameter from a state dict; a missing key or a wrong shape is a one-line {@link BadInputException}
-     * naming {@code option}, the key, the expected shape and the one found. Nothing is changed unless all keys fit.
+     * Sets every parameter from a state dict, as PyTorch's strict {@code load_state_dict}: exactly this net's keys, each
+     * of its shape, finite; otherwise a one-line {@link cli.BadInputException} naming {@code option} and the key.
+     * Nothing is changed unless all keys fit.
      */
     public void loadStateDict(Map<String, INDArray> state, String option) {
-        var checked = new ArrayList<INDArray>();
-        for (Linear layer : layers) {
-            checked.add(Npz.require(state, layer.name() + ".weight", layer.weight().shape(), option));
-            checked.add(Npz.require(state, layer.name() + ".bias", layer.bias().shape(), option));
-        }
-        for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).weight().assign(checked.get(2 * i).castTo(type));
-            layers.get(i).bias().assign(checked.get(2 * i + 1).castTo(type));
-        }
+        assign(Npz.stateDict(state, option, stateShapes(), type));
     }
 
     /** Reads a state dict saved by {@code np.savez(path, **{k: v.numpy() for k, v in model.state_dict().items()})}. */
     public void load(Path npz, String option) {
-        loadStateDict(Npz.read(npz, option), option);
+        assign(Npz.readStateDict(npz, option, stateShapes(), type));
+    }
+
+    private void assign(Map<String, INDArray> checked) {
+        for (Linear layer : layers) {
+            layer.weight().assign(checked.get(layer.name() + ".weight"));
+            layer.bias().assign(checked.get(layer.name() + ".bias"));
+        }
     }
 
     /** Writes the parameters as an .npz with PyTorch's state_dict names (atomically). */
