@@ -63,4 +63,13 @@ class LauncherTest {
         assertNotEquals(0, r.exit());
         assertTrue(r.out().contains("found Java 11") && r.out().contains("JDK 17 or newer"), r.out());
     }
+
+    /** Every argument reaches the script as it was typed, empty ones included (JBang's own command drops those). */
+    @Test
+    void emptyArgumentsReachTheScript(@TempDir Path tmp) throws Exception {
+        Run r = launcher(Map.of(), "moons", "--samples", "", "--out", tmp.resolve("out").toString());
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(r.out().contains("'--samples': '' is not an int"), r.out());
+        assertTrue(!Files.exists(tmp.resolve("out")), "nothing written");
+    }
 }
