@@ -72,4 +72,30 @@ class LauncherTest {
         assertTrue(r.out().contains("'--samples': '' is not an int"), r.out());
         assertTrue(!Files.exists(tmp.resolve("out")), "nothing written");
     }
+
+    /**
+     * JBang's answer for a script is cached and used while everything it depends on is unchanged; an answer naming a
+     * jar that no longer exists is not used (JBang answers anew and the cache is mended).
+     */
+    @Test
+    void cachedLaunchIsUsedOnlyWhileItsJarsExist(@TempDir Path cache) throws Exception {
+        Map<String, String> env = Map.of("JBANG_LAUNCHER_CACHE", cache.toString(), "JBANG_LAUNCHER_BOOTSTRAP", "1");
+        for (int i = 0; i < 2; i++) {
+            Run r = launcher(env, "moons", "--help");
+            assertEquals(0, r.exit(), r.out());
+            assertTrue(r.out().contains("--samples"), r.out());
+        }
+        Path launch = cache.resolve("launch");
+        List<Path> entries;
+        try (var files = Files.list(launch)) {
+            entries = files.toList();
+        }
+        assertEquals(1, entries.size(), entries.toString());
+        String answer = Files.readString(entries.get(0));
+        assertTrue(answer.contains("-classpath") && answer.endsWith(" moons"), answer);
+        Files.writeString(entries.get(0), answer.replaceFirst("-classpath (\\S+)", "-classpath /no/such.jar"));
+        Run r = launcher(env, "moons", "--help");
+        assertEquals(0, r.exit(), r.out());
+        assertEquals(answer, Files.readString(entries.get(0)), "the stale answer was replaced by JBang's");
+    }
 }

@@ -4,11 +4,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 
 /**
- * How every script runs its picocli command: bad input is one line on stderr and exit code 2,
- * a diverged run is one line and exit code 3, anything else is a bug and keeps its stack trace.
+ * How every script runs its picocli command, so that no stack trace ever reaches a user: bad input is one line on
+ * stderr and exit code 2, a diverged run one line and exit code 3, a fault while running (a full disk, a folder removed
+ * under it) one line naming the file and the cause, exit code 1, and so is a bug (with its trace only when the
+ * environment sets MOONS_TRACE=1). Output folders a failed run had opened are discarded: nothing half-written stays.
  */
 public final class Cli {
     public static final int OK = 0;
+    public static final int FAILED = 1;
     public static final int BAD_INPUT = 2;
     public static final int DIVERGED = 3;
 
@@ -22,11 +25,32 @@ public final class Cli {
             return fail(BAD_INPUT, ex.getMessage() + hint);
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            if (ex instanceof BadInputException) return fail(BAD_INPUT, ex.getMessage());
-            if (ex instanceof DivergedException) return fail(DIVERGED, ex.getMessage());
             throw ex;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Throwable e) {
+            return fail(e);
+        } finally {
+            OutputFolder.discardAll();
+        }
+    }
+
+    /** The exit code and the one line for what ended a run. */
+    public static int fail(Throwable e) {
+        if (e instanceof CommandLine.ExecutionException && e.getCause() != null) e = e.getCause();
+        if (e instanceof BadInputException) return fail(BAD_INPUT, e.getMessage());
+        if (e instanceof DivergedException) return fail(DIVERGED, e.getMessage());
+        if ("1".equals(System.getenv("MOONS_TRACE"))) e.printStackTrace();
+        if (e instanceof java.io.UncheckedIOException u) return fail(FAILED, u.getMessage() + " (" + cause(u.getCause()) + ")");
+        if (e instanceof OutOfMemoryError) return fail(FAILED, "out of memory (" + e.getMessage() + "): try smaller sizes or epochs");
+        return fail(FAILED, "internal error, a bug: " + cause(e) + " (MOONS_TRACE=1 shows where)");
+    }
+
+    private static String cause(Throwable e) {
+        String m = e.getMessage();
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) m = f.getFile() + ": " + f.getReason();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
     /**
@@ -47,8 +71,8 @@ public final class Cli {
         if (!ok) throw new BadInputException(message);
     }
 
-    private static int fail(int code, String message) {
-        System.err.println("error: " + message.replace('\n', ' ').strip());
+    static int fail(int code, String message) {
+        System.err.println("error: " + String.valueOf(message).replace('\n', ' ').strip());
         return code;
     }
 }
