@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -42,7 +41,6 @@ import nn.Mlp;
 import nn.Sgd;
 import nn.Training;
 import plot.Charts;
-import plot.ConfidenceGrid;
 import plot.ConfidencePlot;
 import report.LectureResult;
 import report.PyTorchReference;
@@ -141,7 +139,8 @@ public class lecture implements Callable<Integer> {
         }
 
         // plot
-        files.addAll(plotConfidence(net, data.test(), dir.resolve("confidence")));
+        files.addAll(ConfidencePlot.save(ConfidencePlot.inputAndLatent(net, data.test(), data.test().size() + " test points", GRID), 2,
+                dir.resolve("confidence")));
         files.addAll(plotCurves(history, dir));
 
         // answer
@@ -181,20 +180,6 @@ public class lecture implements Callable<Integer> {
     }
 
     // ---- figures ----
-
-    /** Input space and latent space (the latent layer's output before its activation), each with the net's confidence. */
-    static List<Path> plotConfidence(Mlp net, Points points, Path base) {
-        ConfidenceGrid input = ConfidenceGrid.evaluate(ConfidenceGrid.Bounds.around(0.1, points), GRID, DataType.FLOAT,
-                x -> Transforms.softmax(net.logits(x), true));
-        Points latent = Points.of(net.latent(points.features(DataType.FLOAT)), points.y());
-        ConfidenceGrid latentField = ConfidenceGrid.evaluate(ConfidenceGrid.Bounds.around(0.1, latent), GRID, DataType.FLOAT,
-                z -> Transforms.softmax(net.logitsFromLatent(z), true));
-        String pointsName = points.size() + " test points";
-        return ConfidencePlot.save(List.of(
-                ConfidencePlot.panel("Input space, " + pointsName, input, points, "x1", "x2"),
-                ConfidencePlot.panel("Latent space (before " + net.activation() + "), " + pointsName, latentField, latent,
-                        "latent 1", "latent 2")), 2, base);
-    }
 
     static List<Path> plotCurves(Training.History h, Path dir) {
         var files = new ArrayList<>(Charts.save(Charts.lines("Training loss", "epoch", "mean cross-entropy",

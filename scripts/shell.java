@@ -70,7 +70,8 @@ public class shell implements Callable<Integer> {
                 import org.nd4j.linalg.ops.transforms.Transforms;
                 """);
         for (String p : sharedPackages()) imports.append("import ").append(p).append(".*;\n");
-        imports.append("System.out.println(\"moons shell: ND4J, XChart and shared/ are loaded. Try: var data = TwoMoons.lecture();  (/exit to leave)\");\n");
+        imports.append("System.out.println(\"moons shell: ND4J, XChart and shared/ are loaded; figures open as \" + Show.mode() + \". \"\n"
+                + "    + \"Try: var data = TwoMoons.lecture();  (/exit to leave)\");\n");
         Path file = java.nio.file.Files.createTempFile("moons-shell", ".jsh");
         file.toFile().deleteOnExit();
         java.nio.file.Files.writeString(file, imports);

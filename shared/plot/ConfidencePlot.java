@@ -18,6 +18,9 @@ import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import data.Points;
+import nn.Mlp;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The lecture's confidence figure: a model's confidence as a filled field from white (a coin toss) to light blue
@@ -73,6 +76,20 @@ public final class ConfidencePlot {
         var b = grid.bounds();
         ChartStyle.legendInEmptiestCorner(panel, b.xMin(), b.xMax(), b.yMin(), b.yMax(), false);
         return panel;
+    }
+
+    /**
+     * The lecture's figure of a net: its confidence over the input space and over its 2-unit latent space (the latent
+     * layer's output before its activation, {@link Mlp#latent}), {@code points} drawn in both: two panels side by side.
+     */
+    public static List<Panel> inputAndLatent(Mlp net, Points points, String pointsName, int resolution) {
+        ConfidenceGrid input = ConfidenceGrid.evaluate(ConfidenceGrid.Bounds.around(0.1, points), resolution, DataType.FLOAT,
+                x -> Transforms.softmax(net.logits(x), true));
+        Points latent = Points.of(net.latent(points.features(DataType.FLOAT)), points.y());
+        ConfidenceGrid latentField = ConfidenceGrid.evaluate(ConfidenceGrid.Bounds.around(0.1, latent), resolution, DataType.FLOAT,
+                z -> Transforms.softmax(net.logitsFromLatent(z), true));
+        return List.of(panel("Input space, " + pointsName, input, points, "x1", "x2"),
+                panel("Latent space (before " + net.activation() + "), " + pointsName, latentField, latent, "latent 1", "latent 2"));
     }
 
     /**

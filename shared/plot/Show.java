@@ -1,0 +1,95 @@
+package plot;
+
+import java.awt.GraphicsEnvironment;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import javax.swing.ImageIcon;
+import javax.swing.JFrame;
+import javax.swing.JLabel;
+import javax.swing.JScrollPane;
+import javax.swing.SwingUtilities;
+import javax.swing.WindowConstants;
+import org.knowm.xchart.internal.chartpart.Chart;
+import cli.Output;
+import data.Points;
+import nn.Mlp;
+import nn.Training;
+
+/**
+ * Figures from the shell, in one call: {@code Show.confidence(net, data.test())}, {@code Show.loss(history)},
+ * {@code Show.gradNorms(history)}, or any chart. With a display the figure opens in a window, and closing that window
+ * leaves the shell running (XChart's own SwingWrapper would end the JVM); without one it is written as a PNG under
+ * scripts/out/shell/ and its path printed. Either way the figure is the one the scripts save.
+ */
+public final class Show {
+    private Show() {}
+
+    /** Cells per side of a confidence field drawn from the shell. */
+    static final int GRID = 120;
+
+    /** The net's confidence over the input space and, for a net with a 2-unit latent layer, over its latent space. */
+    public static Path confidence(Mlp net, Points points) {
+        return image("confidence", ConfidencePlot.image(ConfidencePlot.inputAndLatent(net, points, points.size() + " points", GRID), 2));
+    }
+
+    /** The training loss of a history, epoch by epoch. */
+    public static Path loss(Training.History history) {
+        return chart("loss", Charts.lines("Training loss", "epoch", "mean cross-entropy",
+                List.of(new Charts.Line("train", history.epochNumbers(), history.losses()))));
+    }
+
+    /** The weight-gradient norm of every hidden layer of a history, epoch by epoch, on a log axis. */
+    public static Path gradNorms(Training.History history) {
+        var lines = new ArrayList<Charts.Line>();
+        for (int k = 0; k < history.hiddenLayers().size(); k++) {
+            final int layer = k;
+            double[] norms = java.util.Arrays.stream(history.gradNorms()).mapToDouble(row -> row[layer]).toArray();
+            lines.add(new Charts.Line(history.hiddenLayers().get(k), history.epochNumbers(), norms));
+        }
+        return chart("gradnorms", Charts.lines("Weight-gradient norm per hidden layer", "epoch", "L2 norm (log)", lines, Charts.Scale.LOG));
+    }
+
+    /** Any chart of the toolkit (or one of your own). */
+    public static Path chart(String name, Chart<?, ?> chart) {
+        return image(name, Charts.image(List.of(chart), 1));
+    }
+
+    /**
+     * Shows an image in a window when there is a display and returns null; otherwise writes it as
+     * {@code scripts/out/shell/NAME.png} (or ./out/shell/) and returns that path.
+     */
+    public static Path image(String name, BufferedImage image) {
+        if (!GraphicsEnvironment.isHeadless()) {
+            SwingUtilities.invokeLater(() -> {
+                var frame = new JFrame(name);
+                frame.setDefaultCloseOperation(WindowConstants.DISPOSE_ON_CLOSE);   // closing it must not end the shell
+                frame.add(new JScrollPane(new JLabel(new ImageIcon(image))));
+                frame.pack();
+                frame.setLocationByPlatform(true);
+                frame.setVisible(true);
+            });
+            System.out.println("opened a window: " + name);
+            return null;
+        }
+        Path file = Output.defaultDir("shell").resolve(name.replaceAll("[^A-Za-z0-9_.-]", "_") + ".png");
+        Output.atomically(file, temp -> {
+            try (OutputStream out = Files.newOutputStream(temp)) {
+                if (!ImageIO.write(image, "png", out)) throw new IOException("no PNG writer");
+            }
+        });
+        System.out.println(String.format(Locale.ROOT, "no display: wrote %s", file));
+        return file;
+    }
+
+    /** What the shell does with figures here: a window, or a PNG file. */
+    public static String mode() {
+        return GraphicsEnvironment.isHeadless() ? "PNG files (no display)" : "windows";
+    }
+}
