@@ -72,8 +72,22 @@ public final class Mlp {
 
     /** Sets every parameter to PyTorch's initial value after {@code torch.manual_seed(seed)}; returns this net. */
     public Mlp initLikeTorch(long seed) {
+        return initLikeTorch(seed, WeightInit.TORCH);
+    }
+
+    /**
+     * PyTorch's initial weights after {@code torch.manual_seed(seed)}, constructing the net (nn.Linear's default for every
+     * layer) and then, for XAVIER or KAIMING, re-drawing every weight in layer order with that scheme, biases 0.
+     */
+    public Mlp initLikeTorch(long seed, WeightInit scheme) {
         var generator = new TorchInit(seed);
         for (Linear layer : layers) generator.initLinear(layer.weight(), layer.bias());
+        if (scheme == WeightInit.TORCH) return this;
+        for (Linear layer : layers) {
+            if (scheme == WeightInit.XAVIER) generator.xavierUniform(layer.weight());
+            else generator.kaimingUniform(layer.weight());
+            layer.bias().assign(0);
+        }
         return this;
     }
 

@@ -48,6 +48,18 @@ public final class TorchInit {
         fill(bias, -biasBound, biasBound);
     }
 
+    /** {@code torch.nn.init.xavier_uniform_(weight)}: U(-a, a) with a = sqrt(6 / (fan_in + fan_out)). */
+    public void xavierUniform(INDArray weight) {
+        double std = Math.sqrt(2.0 / (weight.size(1) + weight.size(0)));
+        fill(weight, -Math.sqrt(3.0) * std, Math.sqrt(3.0) * std);
+    }
+
+    /** {@code torch.nn.init.kaiming_uniform_(weight, nonlinearity='relu')}: U(-b, b) with b = sqrt(3) sqrt(2) / sqrt(fan_in). */
+    public void kaimingUniform(INDArray weight) {
+        double std = Math.sqrt(2.0) / Math.sqrt(weight.size(1));
+        fill(weight, -Math.sqrt(3.0) * std, Math.sqrt(3.0) * std);
+    }
+
     /** Fills a tensor in row-major order, as PyTorch walks a contiguous tensor. */
     private void fill(INDArray target, double from, double to) {
         float[] values = new float[Math.toIntExact(target.length())];
