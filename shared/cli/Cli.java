@@ -24,9 +24,7 @@ public final class Cli {
             String hint = ex instanceof CommandLine.UnmatchedArgumentException ? " (see --help for the options)" : "";
             return fail(BAD_INPUT, ex.getMessage() + hint);
         });
-        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            throw ex;
-        });
+        cli.setExecutionExceptionHandler((ex, cmd, parsed) -> fail(ex));
         try {
             return cli.execute(args);
         } catch (Throwable e) {
