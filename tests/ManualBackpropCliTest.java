@@ -1,3 +1,4 @@
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import backprop.TwoLayerNet;
+import cli.Cli;
 import data.Npz;
+import report.BackwardResult;
+import report.ForwardResult;
+import report.Markdown;
+import report.TrainManualResult;
 
 /** forward, backward and train-manual as a user runs them: exit codes, one-line errors, files, PyTorch fidelity. */
 class ManualBackpropCliTest {
@@ -54,17 +60,107 @@ class ManualBackpropCliTest {
     }
 
     @Test
+    void trainManualsResultHoldsTheHistoryAndItsMarkdownTheTableAndAnswer(@TempDir Path dir) throws Exception {
+        TrainManualResult result = Cli.parse(new train_manual(), "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--test", SMALL_TEST,
+                "--lr", "0.1", "--epochs", "20", "--snapshots", "0,20", "--out", dir.toString()).run();
+        assertEquals(21, result.history().size());
+        assertEquals(20, result.last().epoch());
+        List<String> csv = Files.readAllLines(dir.resolve("history.csv"));
+        assertEquals(result.last().loss(), Double.parseDouble(csv.get(21).split(",")[1]), 0.0, "the record holds what history.csv says");
+        assertTrue(result.msPerStep() > 0);
+        for (Path f : result.files()) assertTrue(Files.size(f) > 0, f.toString());
+        var md = new Markdown(dir.getParent());
+        result.markdown(md);
+        String text = md.toString();
+        assertTrue(text.contains("| epoch | loss | train acc | test acc |"), text);
+        assertTrue(text.contains("| 20 | "), "the last epoch's row: " + text);
+        assertTrue(text.contains(result.answer()), text);
+        assertTrue(result.answer().startsWith("After 20 epochs of plain gradient descent the loss is "), result.answer());
+        assertTrue(text.contains("](" + dir.getFileName() + "/snapshots.png)"), "the figures, relative to the report: " + text);
+        assertTrue(text.contains("[history.csv](" + dir.getFileName() + "/history.csv)"), text);
+        assertTrue(result.toString().startsWith("TrainManualResult[x -> Linear(2, 5)"), result.toString());
+    }
+
+    @Test
+    void trainManualsMemoryStaysFlat(@TempDir Path dir) {
+        // the resident set over the second half of 1000 epochs (after the warm-up of the JIT and the step's memory):
+        // a leak of one 800 x 64 array per step would add 200 MB
+        TrainManualResult result = Cli.parse(new train_manual(), "--epochs", "1000", "--snapshots", "0", "--out", dir.toString()).run();
+        assertTrue(Math.abs(result.memoryGrowth()) < 16e6, result.speedLine());
+    }
+
+    @Test
     void backwardPassesAndWritesPyTorchsGradients(@TempDir Path dir) {
         Path grads = dir.resolve("grads.npz");
         ScriptRun r = run(backward::run, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--grads-out", grads.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("PASS") && r.out().contains("fail above 1e-06"), r.out());
+        assertTrue(r.out().contains("the hand-written gradients agree with ND4J's automatic differentiation"), r.out());
         Map<String, INDArray> ours = Npz.read(grads, "test");
         Map<String, INDArray> torch = Npz.read(FIXTURES.resolve("manual_small_h5_grads.npz"), "test");
         for (String key : TwoLayerNet.KEYS) {
             assertEquals(java.util.Arrays.toString(torch.get(key).shape()), java.util.Arrays.toString(ours.get(key).shape()), key);
             assertTrue(ManualBackpropTest.relativeError(ours.get(key), torch.get(key)) < 1e-5, key);
         }
+    }
+
+    @Test
+    void backwardsResultHoldsTheCheckAndItsMarkdownTheTableAndVerdict(@TempDir Path dir) {
+        BackwardResult result = Cli.parse(new backward(), "--init", SMALL_INIT, "--train", SMALL_TRAIN).run();
+        assertTrue(result.passed(), result.toString());
+        assertEquals(List.of("dW1", "db1", "dW2", "db2"), result.checks().stream().map(BackwardResult.Check::gradient).toList());
+        assertArrayEquals(new long[] {5, 2}, result.checks().get(0).shape());
+        for (BackwardResult.Check c : result.checks()) {
+            assertTrue(c.autodiffError() < 1e-12 && c.numericError() < 1e-6, c.toString());
+        }
+        var md = new Markdown(dir);
+        result.markdown(md);
+        String text = md.toString();
+        assertTrue(text.contains("| gradient | shape | max abs diff vs autodiff | rel. error vs autodiff |"), text);
+        assertTrue(text.contains("| `dW2` | [2, 5] | "), text);
+        assertTrue(text.contains("**" + result.verdict() + "**"), text);
+        assertTrue(result.verdict().startsWith("PASS: every relative error is at most 1e-06"), result.verdict());
+        assertTrue(result.text().contains(result.verdict()), "the console says it in the same words");
+
+        var failed = new BackwardResult(5, "test", 200, 0.5, 1e-6, 1e-6,
+                List.of(new BackwardResult.Check("dW1", new long[] {5, 2}, 1, 1e-3, 1, Double.NaN)), null);
+        assertFalse(failed.passed());
+        assertTrue(failed.verdict().startsWith("FAIL: a relative error exceeds 1e-06"), failed.verdict());
+    }
+
+    @Test
+    void backwardExitsOneWhenTheCheckFails() {
+        var failed = new BackwardResult(5, "test", 200, 0.5, 1e-6, 1e-6,
+                List.of(new BackwardResult.Check("dW1", new long[] {5, 2}, 1, 1e-3, 1, 1e-3)), null);
+        ScriptRun r = ScriptRun.of(args -> Cli.run(new backward() {
+            @Override
+            public BackwardResult run() {
+                return failed;
+            }
+        }, args));
+        assertEquals(1, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains(failed.verdict()), r.out());
+    }
+
+    @Test
+    void forwardsResultHoldsEveryIntermediateAndItsMarkdownTheTable() {
+        ForwardResult result = Cli.parse(new forward(), "--batch", "3", "--hidden", "4", "--train", SMALL_TRAIN).run();
+        assertEquals(List.of("X", "a1", "h1", "a2", "p"), result.quantities().stream().map(ForwardResult.Quantity::name).toList());
+        assertArrayEquals(new long[] {3, 4}, result.quantity("a1").shape());
+        assertEquals("X W1^T + b1", result.quantity("a1").formula());
+        assertArrayEquals(new long[] {3, 2}, result.quantity("p").shape());
+        for (double[] row : result.quantity("p").values()) assertEquals(1.0, row[0] + row[1], 1e-6);
+        assertTrue(result.loss() > 0 && Double.isFinite(result.loss()));
+        var md = new Markdown(Path.of("."));
+        result.markdown(md);
+        String text = md.toString();
+        assertTrue(text.contains("| quantity | formula | shape |"), text);
+        assertTrue(text.contains("| `a1` | `X W1^T + b1` | [3, 4] |"), text);
+        assertTrue(text.contains("| `p` | `softmax(a2), row by row` | [3, 2] |"), text);
+        assertTrue(text.contains("Loss: `" + result.lossLine() + "`"), text);
+        assertTrue(text.contains("<details><summary>The values</summary>"), text);
+        assertFalse(result.toString().contains("[D@") || result.toString().contains("@"), result.toString());
+        assertTrue(result.toString().contains("a1 [3, 4]"), result.toString());
     }
 
     @Test
