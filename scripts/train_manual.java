@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -58,32 +59,24 @@ import speed.Nd4jSetup;
         description = "Train the 2-layer net by hand-written backprop and gradient descent; history.csv, loss.png, "
                 + "snapshots.png, boundary.gif in --out.")
 public class train_manual implements Callable<Integer> {
-    static final int SNAPSHOT_RESOLUTION = 200;
-    static final int FRAME_RESOLUTION = 120;
-    static final int FRAMES = 60;
+    /** Grid points per side of a snapshot's and of a GIF frame's decision boundary; frames of the GIF. */
+    static final int SNAPSHOT_RESOLUTION = 200, FRAME_RESOLUTION = 120, FRAMES = 60;
 
     @Mixin
     TwoLayerNetOptions start;
-
     @Option(names = "--lr", description = "Learning rate (default ${DEFAULT-VALUE}).")
     double lr = 0.5;
-
     @Option(names = "--epochs", description = "Gradient-descent steps on the full batch (default ${DEFAULT-VALUE}).")
     int epochs = 2000;
-
     @Option(names = "--train", paramLabel = "FILE", description = "Training CSV (x1,x2,label); default the lecture's train split.")
     Path train;
-
     @Option(names = "--test", paramLabel = "FILE", description = "Test CSV (x1,x2,label); default the lecture's test split.")
     Path test;
-
     @Option(names = "--snapshots", paramLabel = "E,E,...", split = ",",
             description = "Epochs (0..epochs) to draw the decision boundary at (default 0,10,100,500,epochs).")
     List<Integer> snapshots;
-
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default scripts/out/train-manual).")
     Path out;
-
     @Option(names = "--double", description = "Train in float64 (default float32, as PyTorch).")
     boolean useDouble;
 
@@ -107,16 +100,17 @@ public class train_manual implements Callable<Integer> {
         start.validate();
         Cli.require(lr > 0 && Double.isFinite(lr), "--lr must be a finite number > 0, got " + lr);
         Cli.require(epochs >= 0, "--epochs must be >= 0, got " + epochs);
-        TreeSet<Integer> snapshotEpochs = parseSnapshots(snapshots, epochs);
+        TreeSet<Integer> snapshotEpochs = new TreeSet<>(snapshots != null ? snapshots : List.of(0, 10, 100, 500, epochs));
+        if (snapshots == null) snapshotEpochs.removeIf(e -> e > epochs);
+        Cli.require(!snapshotEpochs.isEmpty() && snapshotEpochs.first() >= 0 && snapshotEpochs.last() <= epochs,
+                "--snapshots must be a comma-separated list of epochs in 0.." + epochs + ", found " + snapshots);
         DataType type = useDouble ? DataType.DOUBLE : DataType.FLOAT;
 
         // data: the training points as rows of X with one-hot labels E, and the test points
         Split lecture = train == null || test == null ? TwoMoons.lecture() : null;
         Points trainPoints = train == null ? lecture.train() : Points.readCsv(train, "--train");
         Points testPoints = test == null ? lecture.test() : Points.readCsv(test, "--test");
-        INDArray X = trainPoints.features(type);
-        INDArray E = trainPoints.oneHot(TwoLayerNet.CLASSES, type);
-        INDArray XTest = testPoints.features(type);
+        INDArray X = trainPoints.features(type), E = trainPoints.oneHot(TwoLayerNet.CLASSES, type), XTest = testPoints.features(type);
 
         // model
         TwoLayerNet net = start.create(type);
@@ -127,8 +121,7 @@ public class train_manual implements Callable<Integer> {
         TreeSet<Integer> frameEpochs = frameEpochs(epochs);
         var weightsAt = new TreeMap<Integer, TwoLayerNet>();
         var history = new ArrayList<Epoch>();
-        long stepNanos = 0;
-        long memoryHalfway = 0;
+        long stepNanos = 0, memoryHalfway = 0;
         for (int epoch = 0; epoch <= epochs; epoch++) {
             if (epoch == epochs / 2) memoryHalfway = Pointer.physicalBytes();   // warmed up: the JIT and the step's memory
             if (snapshotEpochs.contains(epoch) || frameEpochs.contains(epoch)) weightsAt.put(epoch, net.copy(type));
@@ -142,8 +135,7 @@ public class train_manual implements Callable<Integer> {
                     throw new DivergedException("train-manual diverged at epoch " + epoch + ": loss is " + loss + " (lr " + lr
                             + "); history.csv keeps epochs 0.." + (epoch - 1));
                 }
-                double testAccuracy = accuracy(ManualBackprop.forward(XTest, net).a2(), testPoints.y());
-                history.add(new Epoch(epoch, loss, accuracy(f.a2(), trainPoints.y()), testAccuracy));
+                history.add(new Epoch(epoch, loss, f.accuracy(trainPoints.y()), ManualBackprop.forward(XTest, net).accuracy(testPoints.y())));
                 if (epoch == epochs) break;   // the last row is the trained net
                 startNanos = System.nanoTime();
                 ManualBackprop.step(net, ManualBackprop.backward(X, E, f, net.W2()), lr);
@@ -159,29 +151,18 @@ public class train_manual implements Callable<Integer> {
         // plot
         plotLoss(history, dir.resolve("loss"));
         var bounds = ConfidenceGrid.Bounds.around(0.1, trainPoints);
-        var panels = new ArrayList<ConfidencePlot.Panel>();
-        for (int epoch : snapshotEpochs) panels.add(panel(history.get(epoch), weightsAt.get(epoch), bounds, SNAPSHOT_RESOLUTION, trainPoints));
+        List<ConfidencePlot.Panel> panels = snapshotEpochs.stream()
+                .map(e -> panel(history.get(e), weightsAt.get(e), bounds, SNAPSHOT_RESOLUTION, trainPoints)).toList();
         ConfidencePlot.save(panels, Math.min(3, panels.size()), dir.resolve("snapshots"));
-        var frames = new ArrayList<BufferedImage>();
-        for (int epoch : frameEpochs) {
-            frames.add(ConfidencePlot.image(List.of(panel(history.get(epoch), weightsAt.get(epoch), bounds, FRAME_RESOLUTION, trainPoints)), 1));
-        }
+        List<BufferedImage> frames = frameEpochs.stream()
+                .map(e -> ConfidencePlot.image(List.of(panel(history.get(e), weightsAt.get(e), bounds, FRAME_RESOLUTION, trainPoints)), 1)).toList();
         AnimatedGif.write(dir.resolve("boundary.gif"), frames, 120);
 
         // answer
         var settings = new TrainManualResult.Settings(net.hidden(), start.describe(), trainPoints.size(), testPoints.size(), lr, epochs,
                 type.toString());
-        List<Path> files = List.of("snapshots.png", "loss.png", "boundary.gif", "history.csv", "weights.npz", "snapshots.svg", "loss.svg")
-                .stream().map(dir::resolve).toList();
-        return new TrainManualResult(settings, history, epochs == 0 ? 0 : stepNanos / 1e6 / epochs, memoryGrowth, dir, files);
-    }
-
-    /** The fraction of rows whose larger logit is their label's (argmax; ties go to class 0, as torch.argmax). */
-    static double accuracy(INDArray a2, int[] labels) {
-        long[] predicted = a2.argMax(1).toLongVector();
-        int right = 0;
-        for (int i = 0; i < labels.length; i++) if (predicted[i] == labels[i]) right++;
-        return (double) right / labels.length;
+        return new TrainManualResult(settings, history, epochs == 0 ? 0 : stepNanos / 1e6 / epochs, memoryGrowth, dir, Stream.of("snapshots.png",
+                "loss.png", "boundary.gif", "history.csv", "weights.npz", "snapshots.svg", "loss.svg").map(dir::resolve).toList());
     }
 
     /** The decision boundary of {@code net} on a grid of resolution^2 points, titled with its epoch's loss and test accuracy. */
@@ -200,15 +181,6 @@ public class train_manual implements Callable<Integer> {
         return frames;
     }
 
-    /** The --snapshots epochs, each in 0..epochs; default 0, 10, 100, 500 (those <= epochs) and epochs. */
-    static TreeSet<Integer> parseSnapshots(List<Integer> given, int epochs) {
-        var out = new TreeSet<Integer>(given != null ? given : List.of(0, 10, 100, 500, epochs));
-        if (given == null) out.removeIf(e -> e > epochs);
-        Cli.require(!out.isEmpty() && out.first() >= 0 && out.last() <= epochs,
-                "--snapshots must be a comma-separated list of epochs in 0.." + epochs + ", found " + given);
-        return out;
-    }
-
     /** history.csv: epoch,loss,train_acc,test_acc; the loss of epoch e is computed before update e. */
     static void writeHistory(Path dir, List<Epoch> history) {
         Output.writeString(dir.resolve("history.csv"), new Training.History(history, List.of(), new double[0][]).csv());
@@ -216,11 +188,11 @@ public class train_manual implements Callable<Integer> {
 
     private static void plotLoss(List<Epoch> history, Path base) {
         double[] epoch = history.stream().mapToDouble(Epoch::epoch).toArray();
-        var lossChart = Charts.lines("training loss", "epoch", "cross-entropy (log scale)",
+        var loss = Charts.lines("training loss", "epoch", "cross-entropy (log scale)",
                 List.of(new Charts.Line("train loss", epoch, history.stream().mapToDouble(Epoch::loss).toArray())), Charts.Scale.LOG);
-        var accChart = Charts.lines("accuracy", "epoch", "accuracy",
-                List.of(new Charts.Line("train", epoch, history.stream().mapToDouble(Epoch::trainAccuracy).toArray()),
-                        new Charts.Line("test", epoch, history.stream().mapToDouble(Epoch::testAccuracy).toArray())));
-        Charts.save(List.of(lossChart, accChart), 2, base);
+        var accuracy = Charts.lines("accuracy", "epoch", "accuracy", List.of(
+                new Charts.Line("train", epoch, history.stream().mapToDouble(Epoch::trainAccuracy).toArray()),
+                new Charts.Line("test", epoch, history.stream().mapToDouble(Epoch::testAccuracy).toArray())));
+        Charts.save(List.of(loss, accuracy), 2, base);
     }
 }

@@ -2,6 +2,7 @@ package backprop;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
@@ -21,6 +22,12 @@ public final class ManualBackprop {
 
     /** What the forward pass keeps for the backward pass: the layers' values, {@code a2} the logits, {@code p} the softmax. */
     public record Forward(INDArray a1, INDArray h1, INDArray a2, INDArray p) {
+        /** The fraction of rows whose larger logit is their label's (argmax; ties go to class 0, as torch.argmax). */
+        public double accuracy(int[] labels) {
+            long[] predicted = a2.argMax(1).toLongVector();
+            return (double) IntStream.range(0, labels.length).filter(i -> predicted[i] == labels[i]).count() / labels.length;
+        }
+
         @Override
         public String toString() {
             return "Forward[a1 " + shape(a1) + ", h1 " + shape(h1) + ", a2 " + shape(a2) + ", p " + shape(p) + "]";

@@ -27,7 +27,7 @@ public record ForwardResult(int hidden, String init, int[] labels, List<Quantity
         /** The values as rows of fixed-width numbers, 4 decimals. */
         public String valuesText() {
             return Arrays.stream(values).map(row -> Arrays.stream(row).mapToObj(v -> String.format(Locale.ROOT, "%8.4f", v))
-                    .collect(Collectors.joining(", ", " [", "]"))).collect(Collectors.joining(",\n", "[", "]"));
+                    .collect(Collectors.joining(", ", "[", "]"))).collect(Collectors.joining(",\n ", "[", "]"));
         }
 
         @Override
