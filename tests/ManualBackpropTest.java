@@ -247,6 +247,23 @@ class ManualBackpropTest {
     }
 
     @Test
+    void derivationNamesTheLineOfEveryFormula() throws Exception {
+        // scripts/backprop.md: "| `G2 = (P - E) / n` | [`ManualBackprop.java:88`](../shared/backprop/ManualBackprop.java#L88) |"
+        List<String> code = Files.readAllLines(Path.of("shared", "backprop", "ManualBackprop.java"));
+        var row = java.util.regex.Pattern.compile("\\| `([^`]+)` \\| \\[`ManualBackprop\\.java:(\\d+)`\\]\\(\\.\\./shared/backprop/ManualBackprop\\.java#L(\\d+)\\) \\|");
+        int formulas = 0;
+        for (String line : Files.readAllLines(Path.of("scripts", "backprop.md"))) {
+            var m = row.matcher(line);
+            if (!m.find()) continue;
+            formulas++;
+            assertEquals(m.group(2), m.group(3), line);
+            String source = code.get(Integer.parseInt(m.group(2)) - 1);
+            assertTrue(source.endsWith("// " + m.group(1)), "line " + m.group(2) + " computes `" + m.group(1) + "`: " + source.strip());
+        }
+        assertEquals(20, formulas, "forward 4, loss 5, backward 7, step 4");
+    }
+
+    @Test
     void valuesPrintReadably() {
         TwoLayerNet net = TwoLayerNet.heNormal(64, 0, DataType.FLOAT);
         assertEquals("TwoLayerNet[W1 [64, 2], b1 [64], W2 [2, 64], b2 [2], FLOAT]", net.toString());

@@ -18,6 +18,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * holds their one-hot labels (row i = e_{y_i}); the weights are PyTorch's (out, in), so a layer is A = X W^T + 1 b^T.
  */
 public final class ManualBackprop {
+    /** One training step's memory: sized by the first step, then reused (see {@link #stepMemory}). */
+    private static final WorkspaceConfiguration ONE_STEP = WorkspaceConfiguration.builder()
+            .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.STRICT).build();
+
     private ManualBackprop() {}
 
     /** What the forward pass keeps for the backward pass: the layers' values, {@code a2} the logits, {@code p} the softmax. */
@@ -89,7 +93,7 @@ public final class ManualBackprop {
         INDArray dW2 = G2.transpose().mmul(f.h1());                     // dW2 = G2^T H1
         INDArray db2 = G2.sum(0);                                       // db2 = G2^T 1
         INDArray dH1 = G2.mmul(W2);                                     // dH1 = G2 W2
-        INDArray G1 = dH1.mul(Transforms.step(f.a1()));                // G1 = dH1 * 1[A1 > 0]
+        INDArray G1 = dH1.mul(Transforms.step(f.a1()));                 // G1 = dH1 * 1[A1 > 0]
         INDArray dW1 = G1.transpose().mmul(X);                          // dW1 = G1^T X
         INDArray db1 = G1.sum(0);                                       // db1 = G1^T 1
         return new Gradients(dW1, db1, dW2, db2);
@@ -111,9 +115,6 @@ public final class ManualBackprop {
     public static MemoryWorkspace stepMemory() {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(ONE_STEP, "ManualBackprop step");
     }
-
-    private static final WorkspaceConfiguration ONE_STEP = WorkspaceConfiguration.builder()
-            .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.STRICT).build();
 
     static String shape(INDArray a) {
         return java.util.Arrays.toString(a.shape());
