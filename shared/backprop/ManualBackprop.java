@@ -8,6 +8,7 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
 import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
 import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -18,10 +19,6 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * holds their one-hot labels (row i = e_{y_i}); the weights are PyTorch's (out, in), so a layer is A = X W^T + 1 b^T.
  */
 public final class ManualBackprop {
-    /** One training step's memory: sized by the first step, then reused (see {@link #stepMemory}). */
-    private static final WorkspaceConfiguration ONE_STEP = WorkspaceConfiguration.builder()
-            .policyLearning(LearningPolicy.FIRST_LOOP).policyAllocation(AllocationPolicy.STRICT).build();
-
     private ManualBackprop() {}
 
     /** What the forward pass keeps for the backward pass: the layers' values, {@code a2} the logits, {@code p} the softmax. */
@@ -106,6 +103,10 @@ public final class ManualBackprop {
         net.W2().subi(g.dW2().mul(lr));                                 // W2 <- W2 - lr dW2
         net.b2().subi(g.db2().mul(lr));                                 // b2 <- b2 - lr db2
     }
+
+    /** One training step's memory: sized by the first step, grown when a step needs more, then reused. */
+    private static final WorkspaceConfiguration ONE_STEP = WorkspaceConfiguration.builder().policyLearning(LearningPolicy.FIRST_LOOP)
+            .policyAllocation(AllocationPolicy.STRICT).policySpill(SpillPolicy.REALLOCATE).build();
 
     /**
      * The memory of one training step, opened with try-with-resources: the arrays made until it closes live in one ND4J
