@@ -157,15 +157,21 @@ public class backward implements Callable<Integer> {
             INDArray grad = theta.like();
             for (long i = 0; i < theta.length(); i++) {
                 double value = theta.getDouble(i);
-                theta.putScalar(i, value + eps);
-                double up = ManualBackprop.loss(ManualBackprop.forward(X64, probe).a2(), E64);
-                theta.putScalar(i, value - eps);
-                double down = ManualBackprop.loss(ManualBackprop.forward(X64, probe).a2(), E64);
+                double up = lossWith(probe, theta, i, value + eps, X64, E64);
+                double down = lossWith(probe, theta, i, value - eps, X64, E64);
                 theta.putScalar(i, value);
                 grad.putScalar(i, (up - down) / (2 * eps));
             }
             grads.add(grad);
         }
         return new Gradients(grads.get(0), grads.get(1), grads.get(2), grads.get(3));
+    }
+
+    /** L with theta[i] set to {@code value}; in one step's memory, as the 2 passes per parameter add up. */
+    private static double lossWith(TwoLayerNet net, INDArray theta, long i, double value, INDArray X, INDArray E) {
+        theta.putScalar(i, value);
+        try (var memory = ManualBackprop.stepMemory()) {
+            return ManualBackprop.loss(ManualBackprop.forward(X, net).a2(), E);
+        }
     }
 }
