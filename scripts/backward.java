@@ -67,19 +67,14 @@ public class backward implements Callable<Integer> {
     Path gradsOut;
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    /** Runs the step as its command line does and returns the exit code (how all and the tests run it in-process). */
-    static int run(String... args) {
-        return Cli.run(new backward(), args);
+        System.exit(Cli.run(new backward(), args));
     }
 
     @Override
     public Integer call() {
         BackwardResult result = run();
         System.out.print(result.text());
-        if (result.gradsFile() != null) System.out.println("wrote " + result.gradsFile());
+        if (result.gradsFile() != null) System.out.println(result.written());
         return result.passed() ? Cli.OK : CHECK_FAILED;
     }
 

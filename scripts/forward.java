@@ -53,12 +53,7 @@ public class forward implements Callable<Integer> {
     Path train;
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    /** Runs the step as its command line does and returns the exit code (how all and the tests run it in-process). */
-    static int run(String... args) {
-        return Cli.run(new forward(), args);
+        System.exit(Cli.run(new forward(), args));
     }
 
     @Override

@@ -81,12 +81,7 @@ public class train_manual implements Callable<Integer> {
     boolean useDouble;
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    /** Runs the step as its command line does and returns the exit code (how all and the tests run it in-process). */
-    static int run(String... args) {
-        return Cli.run(new train_manual(), args);
+        System.exit(Cli.run(new train_manual(), args));
     }
 
     @Override
@@ -183,16 +178,21 @@ public class train_manual implements Callable<Integer> {
 
     /** history.csv: epoch,loss,train_acc,test_acc; the loss of epoch e is computed before update e. */
     static void writeHistory(Path dir, List<Epoch> history) {
-        Output.writeString(dir.resolve("history.csv"), new Training.History(history, List.of(), new double[0][]).csv());
+        Output.writeString(dir.resolve("history.csv"), historyOf(history).csv());
     }
 
-    private static void plotLoss(List<Epoch> history, Path base) {
-        double[] epoch = history.stream().mapToDouble(Epoch::epoch).toArray();
+    /** The rows as a {@link Training.History} (no gradient norms): its CSV and plot columns. */
+    static Training.History historyOf(List<Epoch> history) {
+        return new Training.History(history, List.of(), new double[0][]);
+    }
+
+    private static void plotLoss(List<Epoch> rows, Path base) {
+        Training.History history = historyOf(rows);
         var loss = Charts.lines("training loss", "epoch", "cross-entropy (log scale)",
-                List.of(new Charts.Line("train loss", epoch, history.stream().mapToDouble(Epoch::loss).toArray())), Charts.Scale.LOG);
-        var accuracy = Charts.lines("accuracy", "epoch", "accuracy", List.of(
-                new Charts.Line("train", epoch, history.stream().mapToDouble(Epoch::trainAccuracy).toArray()),
-                new Charts.Line("test", epoch, history.stream().mapToDouble(Epoch::testAccuracy).toArray())));
+                List.of(new Charts.Line("train loss", history.epochNumbers(), history.losses())), Charts.Scale.LOG);
+        var accuracy = Charts.lines("accuracy", "epoch", "accuracy", List.of(new Charts.Line("train", history.epochNumbers(),
+                history.trainAccuracies(1)), new Charts.Line("test", history.epochNumbers(), history.testAccuracies(1))));
         Charts.save(List.of(loss, accuracy), 2, base);
     }
 }
+

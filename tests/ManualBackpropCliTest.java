@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -29,7 +30,7 @@ class ManualBackpropCliTest {
     static final String SMALL_TEST = FIXTURES.resolve("moons_n200_noise0.1_seed0_test.csv").toString();
     static final String SMALL_INIT = FIXTURES.resolve("manual_small_h5_init.npz").toString();
 
-    static ScriptRun run(Function<String[], Integer> script, String... args) {
+    static ScriptRun run(Supplier<? extends Callable<Integer>> script, String... args) {
         return ScriptRun.of(script, args);
     }
 
@@ -41,7 +42,7 @@ class ManualBackpropCliTest {
 
     @Test
     void trainManualMatchesPyTorchFor50Steps(@TempDir Path dir) throws Exception {
-        ScriptRun r = run(train_manual::run, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--test", SMALL_TEST, "--lr", "0.1",
+        ScriptRun r = run(train_manual::new, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--test", SMALL_TEST, "--lr", "0.1",
                 "--epochs", "50", "--snapshots", "0,50", "--out", dir.toString());
         assertEquals(0, r.code(), r.err());
         List<String> history = Files.readAllLines(dir.resolve("history.csv"));
@@ -82,17 +83,9 @@ class ManualBackpropCliTest {
     }
 
     @Test
-    void trainManualsMemoryStaysFlat(@TempDir Path dir) {
-        // the resident set over the second half of 1000 epochs (after the warm-up of the JIT and the step's memory):
-        // a leak of one 800 x 64 array per step would add 200 MB
-        TrainManualResult result = Cli.parse(new train_manual(), "--epochs", "1000", "--snapshots", "0", "--out", dir.toString()).run();
-        assertTrue(Math.abs(result.memoryGrowth()) < 16e6, result.speedLine());
-    }
-
-    @Test
     void backwardPassesAndWritesPyTorchsGradients(@TempDir Path dir) {
         Path grads = dir.resolve("grads.npz");
-        ScriptRun r = run(backward::run, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--grads-out", grads.toString());
+        ScriptRun r = run(backward::new, "--init", SMALL_INIT, "--train", SMALL_TRAIN, "--grads-out", grads.toString());
         assertEquals(0, r.code(), r.out() + r.err());
         assertTrue(r.out().contains("PASS") && r.out().contains("fail above 1e-06"), r.out());
         assertTrue(r.out().contains("the hand-written gradients agree with ND4J's automatic differentiation"), r.out());
@@ -165,12 +158,12 @@ class ManualBackpropCliTest {
 
     @Test
     void forwardPrintsIntermediatesWithShapes() {
-        ScriptRun r = run(forward::run, "--batch", "3", "--hidden", "4", "--train", SMALL_TRAIN);
+        ScriptRun r = run(forward::new, "--batch", "3", "--hidden", "4", "--train", SMALL_TRAIN);
         assertEquals(0, r.code(), r.err());
         for (String s : new String[] {"a1 = X W1^T + b1", "shape [3, 4]", "shape [3, 2]", "p = softmax(a2)", "L = "}) {
             assertTrue(r.out().contains(s), s + " in\n" + r.out());
         }
-        assertBadInput(run(forward::run, "--batch", "0"), "--batch");
+        assertBadInput(run(forward::new, "--batch", "0"), "--batch");
     }
 
     static Path npz(Path dir, Map<String, INDArray> arrays) {
@@ -192,27 +185,27 @@ class ManualBackpropCliTest {
         Path badCsv = dir.resolve("bad.csv");
         Files.writeString(badCsv, "x1,x2,label\n0.5,0.25,1\n0.1,0.2,3\n");
         String o = out.toString();
-        assertBadInput(run(train_manual::run, "--init", missingNpz.toString(), "--out", o), "missing key 'b2'");
-        assertBadInput(run(train_manual::run, "--init", misshapedNpz.toString(), "--out", o), "key 'W2' has shape [3, 2], expected [2, 3]");
-        assertBadInput(run(train_manual::run, "--init", dir.resolve("none.npz").toString(), "--out", o), "--init");
-        assertBadInput(run(train_manual::run, "--hidden", "0", "--out", o), "--hidden");
-        assertBadInput(run(train_manual::run, "--lr", "0", "--out", o), "--lr");
-        assertBadInput(run(train_manual::run, "--lr", "NaN", "--out", o), "--lr");
-        assertBadInput(run(train_manual::run, "--epochs", "-1", "--out", o), "--epochs");
-        assertBadInput(run(train_manual::run, "--epochs", "10", "--snapshots", "0,20", "--out", o), "--snapshots");
-        assertBadInput(run(train_manual::run, "--snapshots", "0,x", "--out", o), "--snapshots");
-        assertBadInput(run(train_manual::run, "--train", badCsv.toString(), "--out", o), "line 3");
-        assertBadInput(run(train_manual::run, "--test", dir.resolve("none.csv").toString(), "--out", o), "--test");
-        assertBadInput(run(backward::run, "--init", misshapedNpz.toString()), "key 'W2'");
-        assertBadInput(run(backward::run, "--hidden", "-2"), "--hidden");
-        assertBadInput(run(backward::run, "--init", SMALL_INIT, "--hidden", "7"), "expected [7, 2]");
-        assertBadInput(run(backward::run, "--train", badCsv.toString()), "line 3");
+        assertBadInput(run(train_manual::new, "--init", missingNpz.toString(), "--out", o), "missing key 'b2'");
+        assertBadInput(run(train_manual::new, "--init", misshapedNpz.toString(), "--out", o), "key 'W2' has shape [3, 2], expected [2, 3]");
+        assertBadInput(run(train_manual::new, "--init", dir.resolve("none.npz").toString(), "--out", o), "--init");
+        assertBadInput(run(train_manual::new, "--hidden", "0", "--out", o), "--hidden");
+        assertBadInput(run(train_manual::new, "--lr", "0", "--out", o), "--lr");
+        assertBadInput(run(train_manual::new, "--lr", "NaN", "--out", o), "--lr");
+        assertBadInput(run(train_manual::new, "--epochs", "-1", "--out", o), "--epochs");
+        assertBadInput(run(train_manual::new, "--epochs", "10", "--snapshots", "0,20", "--out", o), "--snapshots");
+        assertBadInput(run(train_manual::new, "--snapshots", "0,x", "--out", o), "--snapshots");
+        assertBadInput(run(train_manual::new, "--train", badCsv.toString(), "--out", o), "line 3");
+        assertBadInput(run(train_manual::new, "--test", dir.resolve("none.csv").toString(), "--out", o), "--test");
+        assertBadInput(run(backward::new, "--init", misshapedNpz.toString()), "key 'W2'");
+        assertBadInput(run(backward::new, "--hidden", "-2"), "--hidden");
+        assertBadInput(run(backward::new, "--init", SMALL_INIT, "--hidden", "7"), "expected [7, 2]");
+        assertBadInput(run(backward::new, "--train", badCsv.toString()), "line 3");
         assertFalse(Files.exists(out), "nothing may be written on bad input");
     }
 
     @Test
     void divergingRunExitsThreeNamingTheEpochAndKeepsHistory(@TempDir Path dir) throws Exception {
-        ScriptRun r = run(train_manual::run, "--lr", "1e6", "--epochs", "50", "--out", dir.toString());
+        ScriptRun r = run(train_manual::new, "--lr", "1e6", "--epochs", "50", "--out", dir.toString());
         assertEquals(3, r.code(), r.out() + r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains("diverged at epoch"), r.err());

@@ -42,24 +42,6 @@ public final class Markdown {
         return this;
     }
 
-    /**
-     * About {@code rows} + 2 of a long list, for a table of a long run: the first, every k-th with k a round number
-     * (1, 2, 5, 10, 20, 50, ...), and the last.
-     */
-    public static <T> List<T> sample(List<T> all, int rows) {
-        long every = roundUp(Math.max(1, (all.size() - 1) / (double) rows));
-        var picked = new java.util.ArrayList<T>();
-        for (int i = 0; i < all.size(); i++) if (i % every == 0 || i == all.size() - 1) picked.add(all.get(i));
-        return picked;
-    }
-
-    /** The smallest of 1, 2, 5, 10, 20, 50, ... that is at least {@code x}. */
-    private static long roundUp(double x) {
-        for (long decade = 1; ; decade *= 10) {
-            for (long m : new long[] {1, 2, 5}) if (m * decade >= x) return m * decade;
-        }
-    }
-
     /** A fenced block of fixed-width text (a console table). */
     public Markdown code(String block) {
         text.append("```text\n").append(block.stripTrailing()).append("\n```\n\n");

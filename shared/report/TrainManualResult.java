@@ -13,7 +13,8 @@ import nn.Training.Epoch;
  *                      (the last row is the trained net)
  * @param msPerStep     the time of one step (forward, loss, backward, update), in milliseconds
  * @param memoryGrowth  how much the process's resident memory grew over the second half of the epochs (after the warm-up
- *                      of the JIT and of the step's memory), in bytes: flat memory keeps it near 0
+ *                      of the JIT and of the step's memory), in bytes: near 0 when memory stays flat (with the scripts'
+ *                      small young generation; a JVM with a large one shows its heap filling up here too)
  * @param dir           the output folder
  * @param files         what the step wrote, figures first
  */
@@ -55,8 +56,7 @@ public record TrainManualResult(Settings settings, List<Epoch> history, double m
 
     /** What the step prints when it is done. */
     public String text() {
-        return settings + "\n" + finalLine() + "\n" + speedLine() + "\nwrote "
-                + String.join(", ", files.stream().map(f -> f.getFileName().toString()).toList()) + " to " + dir + "\n";
+        return settings + "\n" + finalLine() + "\n" + speedLine() + "\n" + written() + "\n";
     }
 
     /** The answer: where plain gradient descent got to. */
@@ -71,7 +71,7 @@ public record TrainManualResult(Settings settings, List<Epoch> history, double m
     public void markdown(Markdown md) {
         md.paragraph("Settings: " + settings.toString().replace("->", "→") + ".");
         md.paragraph("Loss and accuracy during training (" + md.link(dir.resolve("history.csv")) + ", every epoch):");
-        md.table(List.of("epoch", "loss", "train acc", "test acc"), Markdown.sample(history, 8).stream().map(e -> List.of(
+        md.table(List.of("epoch", "loss", "train acc", "test acc"), Markdown.sample(history.size(), 8).stream().map(history::get).map(e -> List.of(
                 Integer.toString(e.epoch()), Format.number(e.loss()), Format.percent(e.trainAccuracy()), Format.percent(e.testAccuracy()))).toList());
         md.paragraph(answer());
         md.paragraph(String.format(Locale.ROOT, "One step (forward, loss, backward, update) took %.3f ms; the process's memory changed by "
