@@ -1,4 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
+// Exercise 2 (backpropagation by hand), step 3: the backward pass. The hand-written gradients dW1, db1, dW2, db2 of
+// the mean cross-entropy, checked the way cs231n and micrograd check theirs: against automatic differentiation (ND4J
+// SameDiff, same graph, same weights) and against central finite differences, all in float64.
+//
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
@@ -19,8 +23,8 @@
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -31,18 +35,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import backprop.ManualBackprop;
+import backprop.ManualBackprop.Gradients;
 import backprop.TwoLayerNet;
 import cli.Cli;
 import cli.TwoLayerNetOptions;
 import data.Npz;
 import data.Points;
 import data.TwoMoons;
+import report.BackwardResult;
 
-/**
- * Exercise 2, step 3: the hand-written backward pass (shared/ManualBackprop.java), checked the way cs231n and
- * micrograd check theirs: against automatic differentiation (ND4J SameDiff, same graph, same weights) and against
- * central finite differences, all in float64.
- */
+/** Exercise 2, step 3: the hand-written backward pass against autodiff and finite differences; exit 1 if it fails. */
 @Command(name = "backward", mixinStandardHelpOptions = true,
         description = "Gradient check of the hand-written backward pass of x -> Linear -> ReLU -> Linear -> softmax -> CE "
                 + "against SameDiff autodiff and central differences (float64); exit 1 if a relative error exceeds "
@@ -52,6 +54,8 @@ public class backward implements Callable<Integer> {
     static final double THRESHOLD = 1e-6;
     /** The finite-difference step: central differences err by ~eps^2 (truncation) + 1e-16/eps (rounding). */
     static final double EPS = 1e-6;
+    /** The exit code of a failed check. */
+    static final int CHECK_FAILED = 1;
 
     @Mixin
     TwoLayerNetOptions start;
@@ -63,54 +67,43 @@ public class backward implements Callable<Integer> {
     Path gradsOut;
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    static int run(String... args) {
-        return Cli.run(new backward(), args);
+        System.exit(Cli.run(new backward(), args));
     }
 
     @Override
     public Integer call() {
+        BackwardResult result = run();
+        System.out.print(result.text());
+        if (result.gradsFile() != null) System.out.println(result.written());
+        return result.passed() ? Cli.OK : CHECK_FAILED;
+    }
+
+    public BackwardResult run() {
         start.validate();
-        // data and model (float64 throughout: a gradient check needs the digits)
+
+        // data and model, float64 throughout: a gradient check needs the digits
         Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train");
+        INDArray X = data.features(DataType.DOUBLE);
+        INDArray E = data.oneHot(TwoLayerNet.CLASSES, DataType.DOUBLE);
         TwoLayerNet net = start.create(DataType.DOUBLE);
-        INDArray x = data.features(DataType.DOUBLE);
-        INDArray oneHot = data.oneHot(TwoLayerNet.CLASSES, DataType.DOUBLE);
 
-        // the three gradients
-        TwoLayerNet hand = ManualBackprop.gradients(net, x, data.y());
-        Map<String, INDArray> autodiff = sameDiffGradients(net, x, oneHot);
-        TwoLayerNet numeric = finiteDifferences(net, x, data.y(), EPS);
+        // the hand-written gradients and the two references
+        ManualBackprop.Forward f = ManualBackprop.forward(X, net);
+        Gradients hand = ManualBackprop.backward(X, E, f, net.W2());
+        Map<String, INDArray> autodiff = sameDiffGradients(net, X, E);
+        Map<String, INDArray> numeric = finiteDifferences(net, X, E, EPS).toMap();
 
-        // the table
-        System.out.printf("gradient check of x -> Linear(2, %d) -> ReLU -> Linear(%d, 2) -> softmax -> CE, %d samples, "
-                + "float64, loss %.10f%n", net.hidden, net.hidden, data.size(), ManualBackprop.loss(net, x, data.y()));
-        System.out.printf("rel error = ||hand - other||_2 / max(||hand||_2, ||other||_2); fail above %.0e%n", THRESHOLD);
-        System.out.printf("%-6s %-9s | %-26s | %-26s%n", "", "", "vs SameDiff autodiff", "vs central diff. (eps " + EPS + ")");
-        System.out.printf("%-6s %-9s | %-12s %-13s | %-12s %-13s%n", "param", "shape", "max |diff|", "rel error", "max |diff|", "rel error");
-        Map<String, INDArray> handByKey = hand.toMap();
-        Map<String, INDArray> numericByKey = numeric.toMap();
-        boolean ok = true;
-        for (String key : TwoLayerNet.KEYS) {
-            INDArray h = handByKey.get(key);
+        // the check, parameter by parameter
+        var checks = new ArrayList<BackwardResult.Check>();
+        hand.toMap().forEach((key, h) -> {
             INDArray a = autodiff.get(key).reshape(h.shape());
-            INDArray d = numericByKey.get(key);
-            double relA = relativeError(h, a);
-            double relD = relativeError(h, d);
-            ok &= relA <= THRESHOLD && relD <= THRESHOLD; // NaN fails too
-            System.out.printf("d%-5s %-9s | %-12.3e %-13.3e | %-12.3e %-13.3e%n", key, Arrays.toString(h.shape()).replace(" ", ""),
-                    maxAbsDiff(h, a), relA, maxAbsDiff(h, d), relD);
-        }
-        System.out.println(ok ? "PASS: every relative error <= " + THRESHOLD : "FAIL: a relative error exceeds " + THRESHOLD);
+            INDArray d = numeric.get(key);
+            checks.add(new BackwardResult.Check("d" + key, h.shape(), maxAbsDiff(h, a), relativeError(h, a), maxAbsDiff(h, d), relativeError(h, d)));
+        });
 
         // record
-        if (gradsOut != null) {
-            Npz.write(gradsOut, hand.copy(DataType.FLOAT).toMap());
-            System.out.println("wrote " + gradsOut);
-        }
-        return ok ? 0 : 1;
+        if (gradsOut != null) Npz.write(gradsOut, hand.castTo(DataType.FLOAT).toMap());
+        return new BackwardResult(net.hidden(), start.describe(), data.size(), ManualBackprop.loss(f.a2(), E), EPS, THRESHOLD, checks, gradsOut);
     }
 
     /** ||a - b|| / max(||a||, ||b||): scale-free, and not blown up by single near-zero entries as an elementwise ratio is. */
@@ -127,45 +120,53 @@ public class backward implements Callable<Integer> {
     }
 
     /** The same graph in SameDiff, differentiated by ND4J: the gradients of W1, b1, W2, b2 by key. */
-    static Map<String, INDArray> sameDiffGradients(TwoLayerNet net, INDArray x, INDArray oneHot) {
+    static Map<String, INDArray> sameDiffGradients(TwoLayerNet net, INDArray X, INDArray E) {
         SameDiff sd = SameDiff.create();
         DataType type = net.dataType();
-        SDVariable xs = sd.constant("X", x.castTo(type));
-        SDVariable e = sd.constant("E", oneHot.castTo(type));
-        SDVariable w1 = sd.var("W1", net.W1.dup('c'));
-        SDVariable b1 = sd.var("b1", net.b1.dup('c'));
-        SDVariable w2 = sd.var("W2", net.W2.dup('c'));
-        SDVariable b2 = sd.var("b2", net.b2.dup('c'));
-        SDVariable h1 = sd.nn.relu(xs.mmul(sd.transpose(w1)).add(b1), 0.0);
-        SDVariable a2 = h1.mmul(sd.transpose(w2)).add(b2);
+        SDVariable x = sd.constant("X", X.castTo(type));
+        SDVariable e = sd.constant("E", E.castTo(type));
+        SDVariable W1 = sd.var("W1", net.W1().dup('c'));
+        SDVariable b1 = sd.var("b1", net.b1().dup('c'));
+        SDVariable W2 = sd.var("W2", net.W2().dup('c'));
+        SDVariable b2 = sd.var("b2", net.b2().dup('c'));
+        SDVariable h1 = sd.nn.relu(x.mmul(sd.transpose(W1)).add(b1), 0.0);
+        SDVariable a2 = h1.mmul(sd.transpose(W2)).add(b2);
         SDVariable loss = sd.nn.logSoftmax(a2).mul(e).sum(1).mean().neg("loss");
         sd.setLossVariables(loss);
         // SameDiff prints a line per differentiated op to System.out; keep the table readable
         PrintStream out = System.out;
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
         try {
-            return new LinkedHashMap<>(sd.calculateGradients(Map.of(), TwoLayerNet.KEYS));
+            return sd.calculateGradients(Map.of(), TwoLayerNet.KEYS);
         } finally {
             System.setOut(out);
         }
     }
 
     /** dL/dtheta_i ~ (L(theta + eps e_i) - L(theta - eps e_i)) / (2 eps) for every parameter, in float64. */
-    static TwoLayerNet finiteDifferences(TwoLayerNet net, INDArray x, int[] labels, double eps) {
+    static Gradients finiteDifferences(TwoLayerNet net, INDArray X, INDArray E, double eps) {
         TwoLayerNet probe = net.copy(DataType.DOUBLE);
-        TwoLayerNet grads = TwoLayerNet.zeros(net.hidden, DataType.DOUBLE);
-        var work = new ManualBackprop(x.castTo(DataType.DOUBLE), labels, net.hidden);
-        for (long i = 0; i < probe.size(); i++) {
-            double theta = probe.get(i);
-            probe.set(i, theta + eps);
-            work.forward(probe);
-            double up = work.loss();
-            probe.set(i, theta - eps);
-            work.forward(probe);
-            double down = work.loss();
-            probe.set(i, theta);
-            grads.set(i, (up - down) / (2 * eps));
+        INDArray X64 = X.castTo(DataType.DOUBLE), E64 = E.castTo(DataType.DOUBLE);
+        List<INDArray> grads = new ArrayList<>();
+        for (INDArray theta : probe.parameters()) {
+            INDArray grad = theta.like();
+            for (long i = 0; i < theta.length(); i++) {
+                double value = theta.getDouble(i);
+                double up = lossWith(probe, theta, i, value + eps, X64, E64);
+                double down = lossWith(probe, theta, i, value - eps, X64, E64);
+                theta.putScalar(i, value);
+                grad.putScalar(i, (up - down) / (2 * eps));
+            }
+            grads.add(grad);
         }
-        return grads;
+        return new Gradients(grads.get(0), grads.get(1), grads.get(2), grads.get(3));
+    }
+
+    /** L with theta[i] set to {@code value}; in one step's memory, as the 2 passes per parameter add up. */
+    private static double lossWith(TwoLayerNet net, INDArray theta, long i, double value, INDArray X, INDArray E) {
+        theta.putScalar(i, value);
+        try (var memory = ManualBackprop.stepMemory()) {
+            return ManualBackprop.loss(ManualBackprop.forward(X, net).a2(), E);
+        }
     }
 }

@@ -260,14 +260,15 @@ public class bench implements Callable<Integer> {
      */
     static double trainManual(Split data, int steps, int checkpoint, double[] rss100, double[] offHeap100) {
         var net = TwoLayerNet.heNormal(MANUAL_HIDDEN, 0, DataType.FLOAT);
-        var grads = TwoLayerNet.zeros(MANUAL_HIDDEN, DataType.FLOAT);
-        var work = new ManualBackprop(data.train().features(DataType.FLOAT), data.train().y(), MANUAL_HIDDEN);
+        INDArray x = data.train().features(DataType.FLOAT);
+        INDArray oneHot = data.train().oneHot(TwoLayerNet.CLASSES, DataType.FLOAT);
         double loss = Double.NaN;
         for (int step = 0; step < steps; step++) {
-            work.forward(net);
-            loss = work.loss();
-            work.backward(net, grads);
-            ManualBackprop.step(net, grads, 0.5);
+            try (var memory = ManualBackprop.stepMemory()) {
+                ManualBackprop.Forward f = ManualBackprop.forward(x, net);
+                loss = ManualBackprop.loss(f.a2(), oneHot);
+                ManualBackprop.step(net, ManualBackprop.backward(x, oneHot, f, net.W2()), 0.5);
+            }
             if (step == checkpoint) {
                 rss100[0] = rssKb("VmRSS") / 1024.0;
                 offHeap100[0] = offHeapMb();

@@ -1,4 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
+// Exercise 2 (backpropagation by hand), step 2: the forward pass x -> Linear -> ReLU -> Linear -> softmax -> CE on a
+// small batch, as tensor operations, with every intermediate (a1, h1, a2, p) and its shape, and the loss.
+//
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
@@ -18,7 +21,7 @@
 
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,6 +35,8 @@ import cli.Cli;
 import cli.TwoLayerNetOptions;
 import data.Points;
 import data.TwoMoons;
+import report.ForwardResult;
+import report.ForwardResult.Quantity;
 
 /** Exercise 2, step 2: the forward pass of a small batch, every intermediate printed with its shape. */
 @Command(name = "forward", mixinStandardHelpOptions = true,
@@ -48,39 +53,43 @@ public class forward implements Callable<Integer> {
     Path train;
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    static int run(String... args) {
-        return Cli.run(new forward(), args);
+        System.exit(Cli.run(new forward(), args));
     }
 
     @Override
     public Integer call() {
-        start.validate();
-        Cli.require(batch >= 1, "--batch must be a positive integer, got " + batch);
-        // data: the first --batch points
-        Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train");
-        Cli.require(batch <= data.size(), "--batch must be at most the " + data.size() + " training points, got " + batch);
-        INDArray x = data.features(DataType.FLOAT).get(NDArrayIndex.interval(0, batch), NDArrayIndex.all()).dup('f');
-        int[] y = Arrays.copyOf(data.y(), batch);
-        // model
-        TwoLayerNet net = start.create(DataType.FLOAT);
-        // forward
-        var work = new ManualBackprop(x, y, net.hidden);
-        var f = work.forward(net);
-        print("X (one sample per row)", x);
-        System.out.println("y = " + Arrays.toString(y) + "\n");
-        print("a1 = X W1^T + b1   (W1 " + Arrays.toString(net.W1.shape()) + ")", f.a1());
-        print("h1 = ReLU(a1)", f.h1());
-        print("a2 = h1 W2^T + b2 = logits   (W2 " + Arrays.toString(net.W2.shape()) + ")", f.a2());
-        print("p = softmax(a2), row by row", f.p());
-        System.out.printf(Locale.ROOT, "L = -(1/%d) sum_i log p[i, y_i] = %.6f%n", batch, work.loss());
-        return 0;
+        System.out.print(run().text());
+        return Cli.OK;
     }
 
-    private static void print(String name, INDArray a) {
-        System.out.println(name + "  shape " + Arrays.toString(a.shape()));
-        System.out.println(a.toString(Math.min(a.length(), 64 * 8), false, 4) + "\n");
+    public ForwardResult run() {
+        start.validate();
+        Cli.require(batch >= 1, "--batch must be a positive integer, got " + batch);
+
+        // data: the first --batch training points, one per row of X, and their one-hot labels E
+        Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train");
+        Cli.require(batch <= data.size(), "--batch must be at most the " + data.size() + " training points, got " + batch);
+        INDArray X = data.features(DataType.FLOAT).get(NDArrayIndex.interval(0, batch), NDArrayIndex.all());
+        INDArray E = data.oneHot(TwoLayerNet.CLASSES, DataType.FLOAT).get(NDArrayIndex.interval(0, batch), NDArrayIndex.all());
+
+        // model
+        TwoLayerNet net = start.create(DataType.FLOAT);
+
+        // the forward pass and the loss
+        ManualBackprop.Forward f = ManualBackprop.forward(X, net.W1(), net.b1(), net.W2(), net.b2());
+        double loss = ManualBackprop.loss(f.a2(), E);
+
+        // record
+        List<Quantity> quantities = List.of(
+                quantity("X", "", X),
+                quantity("a1", "X W1^T + b1", f.a1()),
+                quantity("h1", "ReLU(a1)", f.h1()),
+                quantity("a2", "h1 W2^T + b2 (the logits)", f.a2()),
+                quantity("p", "softmax(a2), row by row", f.p()));
+        return new ForwardResult(net.hidden(), start.describe(), Arrays.copyOf(data.y(), batch), quantities, loss);
+    }
+
+    private static Quantity quantity(String name, String formula, INDArray value) {
+        return new Quantity(name, formula, value.shape(), value.toDoubleMatrix());
     }
 }

@@ -1,4 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
+// Exercise 2 (backpropagation by hand), step 4: train x -> Linear -> ReLU -> Linear -> softmax -> CE with the
+// hand-written forward and backward passes and plain full-batch gradient descent (pytorch_reference.py's manual loop);
+// plot the loss, the decision boundary at a few epochs, and an animation of the boundary as it trains.
+//
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
@@ -24,189 +28,142 @@ import java.util.Locale;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import backprop.ManualBackprop;
 import backprop.TwoLayerNet;
-import cli.BadInputException;
 import cli.Cli;
 import cli.DivergedException;
 import cli.Output;
 import cli.TwoLayerNetOptions;
-import data.Npz;
 import data.Points;
 import data.Split;
 import data.TwoMoons;
+import nn.Training;
+import nn.Training.Epoch;
 import plot.AnimatedGif;
 import plot.Charts;
 import plot.ConfidenceGrid;
 import plot.ConfidencePlot;
+import report.TrainManualResult;
 import speed.Nd4jSetup;
 
-/**
- * Exercise 2, step 4: train x -> Linear -> ReLU -> Linear -> softmax -> CE with the hand-written backward pass and
- * plain full-batch gradient descent (pytorch_reference.py's manual loop). Writes history.csv, the loss curve,
- * decision-boundary snapshots and an animated GIF of the boundary as it trains.
- */
+/** Exercise 2, step 4: gradient descent with the hand-written backprop; history.csv, loss, snapshots and a GIF. */
 @Command(name = "train-manual", mixinStandardHelpOptions = true,
         description = "Train the 2-layer net by hand-written backprop and gradient descent; history.csv, loss.png, "
                 + "snapshots.png, boundary.gif in --out.")
 public class train_manual implements Callable<Integer> {
-    static final int SNAPSHOT_RESOLUTION = 200;
-    static final int FRAME_RESOLUTION = 120;
-    static final int FRAMES = 60;
+    /** Grid points per side of a snapshot's and of a GIF frame's decision boundary; frames of the GIF. */
+    static final int SNAPSHOT_RESOLUTION = 200, FRAME_RESOLUTION = 120, FRAMES = 60;
 
     @Mixin
     TwoLayerNetOptions start;
-
     @Option(names = "--lr", description = "Learning rate (default ${DEFAULT-VALUE}).")
     double lr = 0.5;
-
     @Option(names = "--epochs", description = "Gradient-descent steps on the full batch (default ${DEFAULT-VALUE}).")
     int epochs = 2000;
-
     @Option(names = "--train", paramLabel = "FILE", description = "Training CSV (x1,x2,label); default the lecture's train split.")
     Path train;
-
     @Option(names = "--test", paramLabel = "FILE", description = "Test CSV (x1,x2,label); default the lecture's test split.")
     Path test;
-
     @Option(names = "--snapshots", paramLabel = "E,E,...", split = ",",
             description = "Epochs (0..epochs) to draw the decision boundary at (default 0,10,100,500,epochs).")
-    List<String> snapshots;
-
+    List<Integer> snapshots;
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default scripts/out/train-manual).")
     Path out;
-
     @Option(names = "--double", description = "Train in float64 (default float32, as PyTorch).")
     boolean useDouble;
 
     public static void main(String... args) {
-        System.exit(run(args));
+        System.exit(Cli.run(new train_manual(), args));
     }
-
-    static int run(String... args) {
-        return Cli.run(new train_manual(), args);
-    }
-
-    /** What a run leaves behind, for tests and the summary. */
-    record Result(double[][] history, double msPerStep, long offHeapGrowth) {}
-
-    Result result;
 
     @Override
     public Integer call() {
+        System.out.print(run().text());
+        return Cli.OK;
+    }
+
+    public TrainManualResult run() {
         // options, all checked before anything is written
         start.validate();
         Cli.require(lr > 0 && Double.isFinite(lr), "--lr must be a finite number > 0, got " + lr);
         Cli.require(epochs >= 0, "--epochs must be >= 0, got " + epochs);
-        TreeSet<Integer> snapshotEpochs = parseSnapshots(snapshots, epochs);
+        TreeSet<Integer> snapshotEpochs = new TreeSet<>(snapshots != null ? snapshots : List.of(0, 10, 100, 500, epochs));
+        if (snapshots == null) snapshotEpochs.removeIf(e -> e > epochs);
+        Cli.require(!snapshotEpochs.isEmpty() && snapshotEpochs.first() >= 0 && snapshotEpochs.last() <= epochs,
+                "--snapshots must be a comma-separated list of epochs in 0.." + epochs + ", found " + snapshots);
         DataType type = useDouble ? DataType.DOUBLE : DataType.FLOAT;
 
-        // data
+        // data: the training points as rows of X with one-hot labels E, and the test points
         Split lecture = train == null || test == null ? TwoMoons.lecture() : null;
         Points trainPoints = train == null ? lecture.train() : Points.readCsv(train, "--train");
         Points testPoints = test == null ? lecture.test() : Points.readCsv(test, "--test");
+        INDArray X = trainPoints.features(type), E = trainPoints.oneHot(TwoLayerNet.CLASSES, type), XTest = testPoints.features(type);
 
         // model
         TwoLayerNet net = start.create(type);
         Path dir = Output.prepareDir(out != null ? out : Output.defaultDir("train-manual"), "--out");
 
-        // train
+        // train: per epoch forward, loss, backward, step; keep the weights of the epochs the figures show
         Nd4jSetup.threads(1);   // why: see there (ND4J's default of a thread per core is 10x slower on a shared machine)
-        System.out.printf(Locale.ROOT, "x -> Linear(2, %d) -> ReLU -> Linear(%d, 2) -> softmax -> CE; %d train / %d test points; "
-                + "lr %s, %d epochs, %s%n", net.hidden, net.hidden, trainPoints.size(), testPoints.size(), lr, epochs, type);
-        var boundsAround = ConfidenceGrid.Bounds.around(0.1, trainPoints);
         TreeSet<Integer> frameEpochs = frameEpochs(epochs);
-        var snapshotGrids = new TreeMap<Integer, ConfidenceGrid>();
-        var frameGrids = new TreeMap<Integer, ConfidenceGrid>();
-        double[][] history = new double[epochs + 1][];
-        try {
-            result = train(net, trainPoints, testPoints, type, history, (epoch, model) -> {
-                if (snapshotEpochs.contains(epoch)) snapshotGrids.put(epoch, grid(model, boundsAround, SNAPSHOT_RESOLUTION));
-                if (frameEpochs.contains(epoch)) frameGrids.put(epoch, grid(model, boundsAround, FRAME_RESOLUTION));
-            });
-        } catch (DivergedException e) {
-            writeHistory(dir.resolve("history.csv"), history);
-            throw e;
+        var weightsAt = new TreeMap<Integer, TwoLayerNet>();
+        var history = new ArrayList<Epoch>();
+        long stepNanos = 0, memoryHalfway = 0;
+        for (int epoch = 0; epoch <= epochs; epoch++) {
+            if (epoch == epochs / 2) memoryHalfway = Pointer.physicalBytes();   // warmed up: the JIT and the step's memory
+            if (snapshotEpochs.contains(epoch) || frameEpochs.contains(epoch)) weightsAt.put(epoch, net.copy(type));
+            try (MemoryWorkspace step = ManualBackprop.stepMemory()) {
+                long startNanos = System.nanoTime();
+                ManualBackprop.Forward f = ManualBackprop.forward(X, net);
+                double loss = ManualBackprop.loss(f.a2(), E);
+                stepNanos += System.nanoTime() - startNanos;
+                if (!Double.isFinite(loss)) {
+                    writeHistory(dir, history);
+                    throw new DivergedException("train-manual diverged at epoch " + epoch + ": loss is " + loss + " (lr " + lr
+                            + "); history.csv keeps epochs 0.." + (epoch - 1));
+                }
+                history.add(new Epoch(epoch, loss, f.accuracy(trainPoints.y()), ManualBackprop.forward(XTest, net).accuracy(testPoints.y())));
+                if (epoch == epochs) break;   // the last row is the trained net
+                startNanos = System.nanoTime();
+                ManualBackprop.step(net, ManualBackprop.backward(X, E, f, net.W2()), lr);
+                stepNanos += System.nanoTime() - startNanos;
+            }
         }
+        long memoryGrowth = Pointer.physicalBytes() - memoryHalfway;
 
         // record
-        writeHistory(dir.resolve("history.csv"), history);
-        Npz.write(dir.resolve("weights.npz"), net.toMap());
+        writeHistory(dir, history);
+        net.save(dir.resolve("weights.npz"));
 
         // plot
         plotLoss(history, dir.resolve("loss"));
-        var panels = new ArrayList<ConfidencePlot.Panel>();
-        for (var e : snapshotGrids.entrySet()) panels.add(panel(e.getKey(), history[e.getKey()], e.getValue(), trainPoints));
+        var bounds = ConfidenceGrid.Bounds.around(0.1, trainPoints);
+        List<ConfidencePlot.Panel> panels = snapshotEpochs.stream()
+                .map(e -> panel(history.get(e), weightsAt.get(e), bounds, SNAPSHOT_RESOLUTION, trainPoints)).toList();
         ConfidencePlot.save(panels, Math.min(3, panels.size()), dir.resolve("snapshots"));
-        var frames = new ArrayList<BufferedImage>();
-        for (var e : frameGrids.entrySet()) {
-            frames.add(ConfidencePlot.image(List.of(panel(e.getKey(), history[e.getKey()], e.getValue(), trainPoints)), 1));
-        }
+        List<BufferedImage> frames = frameEpochs.stream()
+                .map(e -> ConfidencePlot.image(List.of(panel(history.get(e), weightsAt.get(e), bounds, FRAME_RESOLUTION, trainPoints)), 1)).toList();
         AnimatedGif.write(dir.resolve("boundary.gif"), frames, 120);
 
-        // summary
-        double[] last = history[epochs];
-        System.out.printf(Locale.ROOT, "final (epoch %d): loss %.6f, train acc %.4f, test acc %.4f%n", epochs, last[1], last[2], last[3]);
-        System.out.printf(Locale.ROOT, "%.4f ms/step (forward + loss + backward + update; %d steps in %.3f s); off-heap growth %d bytes%n",
-                result.msPerStep(), epochs, result.msPerStep() * epochs / 1000, result.offHeapGrowth());
-        System.out.println("wrote history.csv, weights.npz, loss.png/.svg, snapshots.png/.svg, boundary.gif to " + dir);
-        return 0;
+        // answer
+        var settings = new TrainManualResult.Settings(net.hidden(), start.describe(), trainPoints.size(), testPoints.size(), lr, epochs,
+                type.toString());
+        return new TrainManualResult(settings, history, epochs == 0 ? 0 : stepNanos / 1e6 / epochs, memoryGrowth, dir, Stream.of("snapshots.png",
+                "loss.png", "boundary.gif", "history.csv", "weights.npz", "snapshots.svg", "loss.svg").map(dir::resolve).toList());
     }
 
-    /** Called at every epoch with the weights before that epoch's update (and after the last one at epoch = epochs). */
-    interface Observer {
-        void observe(int epoch, TwoLayerNet net);
-    }
-
-    /**
-     * Full-batch gradient descent for {@link #epochs} steps. Row e of {@code history} is {epoch, loss, train acc,
-     * test acc} at the weights before update e; row {@code epochs} is the trained net. Throws
-     * {@link DivergedException} at the first non-finite loss, with the rows before it filled in.
-     */
-    Result train(TwoLayerNet net, Points trainPoints, Points testPoints, DataType type, double[][] history, Observer observer) {
-        var trainWork = new ManualBackprop(trainPoints.features(type), trainPoints.y(), net.hidden);
-        var testWork = new ManualBackprop(testPoints.features(type), (int[]) null, net.hidden);
-        TwoLayerNet grads = TwoLayerNet.zeros(net.hidden, type);
-        long stepNanos = 0;
-        long offHeapBefore = 0;
-        for (int epoch = 0; epoch <= epochs; epoch++) {
-            if (epoch == 1) offHeapBefore = Pointer.totalBytes(); // after the first step has warmed every op up
-            long start = System.nanoTime();
-            trainWork.forward(net);
-            double loss = trainWork.loss();
-            stepNanos += System.nanoTime() - start;
-            if (!Double.isFinite(loss)) {
-                throw new DivergedException("train-manual diverged at epoch " + epoch + ": loss is " + loss + " (lr " + lr
-                        + "); history.csv keeps epochs 0.." + (epoch - 1));
-            }
-            double trainAcc = (double) trainWork.correct(trainPoints.y()) / trainPoints.size();
-            testWork.forward(net);
-            double testAcc = (double) testWork.correct(testPoints.y()) / testPoints.size();
-            history[epoch] = new double[] {epoch, loss, trainAcc, testAcc};
-            observer.observe(epoch, net);
-            if (epoch == epochs) break;
-            start = System.nanoTime();
-            trainWork.backward(net, grads);
-            ManualBackprop.step(net, grads, lr);
-            stepNanos += System.nanoTime() - start;
-        }
-        long growth = epochs >= 1 ? Pointer.totalBytes() - offHeapBefore : 0;
-        return new Result(history, epochs == 0 ? 0 : stepNanos / 1e6 / epochs, growth);
-    }
-
-    private static ConfidenceGrid grid(TwoLayerNet net, ConfidenceGrid.Bounds bounds, int resolution) {
-        return ConfidenceGrid.evaluate(bounds, resolution, net.dataType(),
-                points -> ManualBackprop.forward(points, net.W1, net.b1, net.W2, net.b2).p());
-    }
-
-    private static ConfidencePlot.Panel panel(int epoch, double[] row, ConfidenceGrid grid, Points points) {
-        String title = String.format(Locale.ROOT, "epoch %d: loss %.3f, test acc %.1f%%", epoch, row[1], 100 * row[3]);
+    /** The decision boundary of {@code net} on a grid of resolution^2 points, titled with its epoch's loss and test accuracy. */
+    private static ConfidencePlot.Panel panel(Epoch row, TwoLayerNet net, ConfidenceGrid.Bounds bounds, int resolution, Points points) {
+        var grid = ConfidenceGrid.evaluate(bounds, resolution, net.dataType(), x -> ManualBackprop.forward(x, net).p());
+        String title = String.format(Locale.ROOT, "epoch %d: loss %.3f, test acc %.1f%%", row.epoch(), row.loss(), 100 * row.testAccuracy());
         return ConfidencePlot.panel(title, grid, points, "x1", "x2");
     }
 
@@ -219,52 +176,23 @@ public class train_manual implements Callable<Integer> {
         return frames;
     }
 
-    /** The --snapshots list: integers in 0..epochs; default 0, 10, 100, 500 (those <= epochs) and epochs. */
-    static TreeSet<Integer> parseSnapshots(List<String> given, int epochs) {
-        var out = new TreeSet<Integer>();
-        if (given == null) {
-            for (int e : new int[] {0, 10, 100, 500}) if (e <= epochs) out.add(e);
-            out.add(epochs);
-            return out;
-        }
-        for (String s : given) {
-            int e;
-            try {
-                e = Integer.parseInt(s.strip());
-            } catch (NumberFormatException ex) {
-                throw new BadInputException("--snapshots must be a comma-separated list of epochs in 0.." + epochs + ", found '" + s + "'");
-            }
-            Cli.require(e >= 0 && e <= epochs, "--snapshots must be a comma-separated list of epochs in 0.." + epochs + ", found " + e);
-            out.add(e);
-        }
-        Cli.require(!out.isEmpty(), "--snapshots must list at least one epoch in 0.." + epochs);
-        return out;
+    /** history.csv: epoch,loss,train_acc,test_acc; the loss of epoch e is computed before update e. */
+    static void writeHistory(Path dir, List<Epoch> history) {
+        Output.writeString(dir.resolve("history.csv"), historyOf(history).csv());
     }
 
-    /** epoch,loss,train_acc,test_acc; the loss of epoch e is computed before update e; rows after a divergence are absent. */
-    static void writeHistory(Path file, double[][] history) {
-        var csv = new StringBuilder("epoch,loss,train_acc,test_acc\n");
-        for (double[] row : history) {
-            if (row == null) break;
-            csv.append((int) row[0]).append(',').append(row[1]).append(',').append(row[2]).append(',').append(row[3]).append('\n');
-        }
-        Output.writeString(file, csv.toString());
+    /** The rows as a {@link Training.History} (no gradient norms): its CSV and plot columns. */
+    static Training.History historyOf(List<Epoch> history) {
+        return new Training.History(history, List.of(), new double[0][]);
     }
 
-    private static void plotLoss(double[][] history, Path base) {
-        int rows = 0;
-        while (rows < history.length && history[rows] != null) rows++;
-        double[] epoch = new double[rows], loss = new double[rows], trainAcc = new double[rows], testAcc = new double[rows];
-        for (int i = 0; i < rows; i++) {
-            epoch[i] = history[i][0];
-            loss[i] = history[i][1];
-            trainAcc[i] = history[i][2];
-            testAcc[i] = history[i][3];
-        }
-        var lossChart = Charts.lines("training loss", "epoch", "cross-entropy (log scale)",
-                List.of(new Charts.Line("train loss", epoch, loss)), Charts.Scale.LOG);
-        var accChart = Charts.lines("accuracy", "epoch", "accuracy",
-                List.of(new Charts.Line("train", epoch, trainAcc), new Charts.Line("test", epoch, testAcc)));
-        Charts.save(List.of(lossChart, accChart), 2, base);
+    private static void plotLoss(List<Epoch> rows, Path base) {
+        Training.History history = historyOf(rows);
+        var loss = Charts.lines("training loss", "epoch", "cross-entropy (log scale)",
+                List.of(new Charts.Line("train loss", history.epochNumbers(), history.losses())), Charts.Scale.LOG);
+        var accuracy = Charts.lines("accuracy", "epoch", "accuracy", List.of(new Charts.Line("train", history.epochNumbers(),
+                history.trainAccuracies(1)), new Charts.Line("test", history.epochNumbers(), history.testAccuracies(1))));
+        Charts.save(List.of(loss, accuracy), 2, base);
     }
 }
+

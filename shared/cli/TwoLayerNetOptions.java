@@ -23,6 +23,11 @@ public class TwoLayerNetOptions {
         Cli.require(hidden == null || hidden >= 1, "--hidden must be a positive integer, got " + hidden);
     }
 
+    /** Where the starting weights come from, e.g. {@code He-normal init, seed 0} or {@code weights from init.npz}. */
+    public String describe() {
+        return init != null ? "weights from " + init : "He-normal init, seed " + seed;
+    }
+
     /** The starting net: the --init weights, else He-normal from --seed. */
     public TwoLayerNet create(DataType type) {
         return init != null ? TwoLayerNet.load(init, "--init", hidden, type)
