@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import data.Npz;
 import nn.Activation;
-import study.ActivationComparison;
 
 /**
  * deep end to end: the loss trajectory against PyTorch 1.13 (tests/fixtures/make_deep_fixtures.py), every output of a
@@ -86,9 +85,9 @@ class DeepScriptTest {
         var step = new deep();
         new picocli.CommandLine(step).parseArgs("--train", TRAIN, "--test", TEST, "--width", "4", "--runs", "2", "--epochs", "50",
                 "--jobs", "2", "--out", tmp.resolve("out").toString());
-        var plan = ActivationComparison.plan(step.options, "deep", 3);
+        var trainer = step.options.trainer(3);
         var seen = new java.util.ArrayList<Integer>();
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> ActivationComparison.trainAll(plan, "test",
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> trainer.train("test",
                 (run, net) -> {
                     if (run.activation() == Activation.RELU && run.run() == 1) throw new IllegalStateException("boom");
                 }, soFar -> seen.add(soFar.size())));

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import data.Npz;
-import study.RecordedRuns;
+import study.RunFiles;
 
 /**
  * gradnorms end to end against PyTorch 1.13 (tests/fixtures/make_deep_fixtures.py and make_torch_fixtures.py): the
@@ -193,7 +193,7 @@ class GradnormsScriptTest {
         assertBadInput(out, "--out must not be the --from folder", "--from", d, "--out", d);
 
         Path broken = tmp.resolve("broken");
-        for (String file : RecordedRuns.FILES) {
+        for (String file : RunFiles.FILES) {
             copy(deepOut, broken);
             Files.delete(broken.resolve(file));
             assertBadInput(out, "has no " + file, "--from", broken.toString(), "--out", o);

@@ -224,6 +224,21 @@ public final class Mlp {
         }
     }
 
+    /**
+     * The layers in order, e.g. {@code hidden1 Linear(2, 264) -> relu -> ... -> latent Linear(264, 2) -> relu -> output
+     * Linear(2, 2)}: what PyTorch's {@code print(model)} shows, on one line.
+     */
+    @Override
+    public String toString() {
+        var text = new StringBuilder();
+        for (int i = 0; i < layers.size(); i++) {
+            Linear layer = layers.get(i);
+            text.append(layer.name()).append(" Linear(").append(layer.in()).append(", ").append(layer.out()).append(')');
+            if (i < layers.size() - 1) text.append(" -> ").append(activation).append(" -> ");
+        }
+        return text.toString();
+    }
+
     // ---- state dicts: PyTorch's names and shapes ----
 
     /** Copies of the parameters under PyTorch's state_dict names ({@code hidden.weight}, {@code hidden.bias}, ...). */

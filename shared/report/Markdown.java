@@ -69,6 +69,13 @@ public final class Markdown {
         return root.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
     }
 
+    /** The smallest of 1, 2, 5, 10, 20, 50, ... that is at least {@code x}: the row step of a long table shown in a few rows. */
+    public static long roundStep(double x) {
+        for (long decade = 1; ; decade *= 10) {
+            for (long m : new long[] {1, 2, 5}) if (m * decade >= x) return m * decade;
+        }
+    }
+
     /** GitHub's anchor of a heading: lower case, punctuation other than '-' and '_' dropped, spaces to '-'. */
     public static String anchor(String heading) {
         return heading.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9 _-]", "").replace(' ', '-');
