@@ -24,7 +24,6 @@
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,10 +74,7 @@ public class deep implements Callable<Integer> {
     public Integer call() {
         long start = System.nanoTime();
         DeepResult result = run();
-        System.out.println();
-        System.out.println(result);
-        System.out.printf(Locale.ROOT, "%nwrote %s to %s (wall time %.1f s)%n", String.join(", ", result.files().stream()
-                .map(f -> f.getFileName().toString()).toList()), result.dir(), (System.nanoTime() - start) / 1e9);
+        System.out.printf("%n%s%n%n%s%n", result, Output.wrote(result.files(), result.dir(), start));
         Run.throwIfDiverged(result.runs());   // exit 3, naming them, after everything is written
         return Cli.OK;
     }
@@ -112,6 +108,7 @@ public class deep implements Callable<Integer> {
         for (String type : List.of(".png", ".svg")) figures.forEach(f -> files.add(f.resolveSibling(f.getFileName() + type)));
         files.addAll(RunFiles.csvFiles(dir));
         files.addAll(List.of(dir.resolve("answer.md"), dir.resolve(RunFiles.SUMMARY)));
+        files.addAll(trainer.savedWeights(runs));
         DeepResult result = DeepResult.of(study, runs, dir, files);
         Output.writeString(dir.resolve("answer.md"), result.answerMd());
         RunFiles.writeSummary(dir, study, runs);

@@ -24,7 +24,6 @@
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.knowm.xchart.XYChart;
@@ -76,50 +75,54 @@ public class gradnorms implements Callable<Integer> {
     public Integer call() {
         long start = System.nanoTime();
         GradnormsResult result = run();
-        System.out.println();
-        System.out.println(result);
-        System.out.printf(Locale.ROOT, "%nwrote %s to %s (wall time %.1f s)%n", String.join(", ", result.files().stream()
-                .map(f -> f.getFileName().toString()).toList()), result.dir(), (System.nanoTime() - start) / 1e9);
+        System.out.printf("%n%s%n%n%s%n", result, Output.wrote(result.files(), result.dir(), start));
         Run.throwIfDiverged(result.runs());   // exit 3, naming them, after everything is written
         return Cli.OK;
     }
 
     public GradnormsResult run() {
-        // Data, model, training and record: the nets of step 2, read back from deep's folder, or trained here the same way.
-        Study study;
-        List<Run> runs;
-        Path dir;
-        if (from != null) {
-            rejectTrainingOptions();
-            Path out = options.outDir("gradnorms");
-            Cli.require(!out.toAbsolutePath().normalize().equals(from.toAbsolutePath().normalize()),
-                    "--out must not be the --from folder (gradnorms would overwrite deep's files there)");
-            RunFiles.Recorded recorded = RunFiles.read(from, "--from");
-            dir = Output.prepareDir(out, "--out");
-            study = recorded.study();
-            runs = recorded.runs();
-            System.out.println("gradnorms: " + study.describe());
-            System.out.println("read the " + runs.size() + " nets deep trained from " + from + " (no training here)");
-            RunFiles.writeRuns(dir, runs);
-        } else {
-            Trainer trainer = options.trainer(2);
-            study = trainer.study();
-            dir = Output.prepareDir(options.outDir("gradnorms"), "--out");
-            System.out.println("gradnorms: " + study.describe());
-            runs = trainer.train("gradnorms", (run, net) -> {}, soFar -> RunFiles.writeRuns(dir, soFar));
-        }
+        // Data, model, training and record: the nets of step 2, read back from deep's folder, or trained here as deep trains them.
+        Nets nets = from != null ? readFromDeep() : train();
+        Path dir = nets.dir();
 
         // Plot: every hidden layer's norms, a panel per activation on a shared log axis; the first layer of both.
-        List<Path> figures = plot(study, runs, dir);
+        List<Path> figures = plot(nets.study(), nets.runs(), dir);
 
         // Answer, from the medians: the console, answer.md and report.md all print GradnormsResult.verdict().
         var files = new ArrayList<Path>();
         for (String type : List.of(".png", ".svg")) figures.forEach(f -> files.add(f.resolveSibling(f.getFileName() + type)));
         files.addAll(RunFiles.csvFiles(dir));
         files.add(dir.resolve("answer.md"));
-        GradnormsResult result = GradnormsResult.of(study, runs, from, dir, files);
+        files.addAll(nets.weights());
+        GradnormsResult result = GradnormsResult.of(nets.study(), nets.runs(), from, dir, files);
         Output.writeString(dir.resolve("answer.md"), result.answerMd());
         return result;
+    }
+
+    /** The study, its runs, the output folder they were written to, and the --save-weights files. */
+    record Nets(Study study, List<Run> runs, Path dir, List<Path> weights) {}
+
+    /** deep's runs read back from its folder: the same nets (seeds, settings, data) and the same norms, not trained again. */
+    Nets readFromDeep() {
+        rejectTrainingOptions();
+        Path out = options.outDir("gradnorms");
+        Cli.require(!out.toAbsolutePath().normalize().equals(from.toAbsolutePath().normalize()),
+                "--out must not be the --from folder (gradnorms would overwrite deep's files there)");
+        RunFiles.Recorded recorded = RunFiles.read(from, "--from");
+        Path dir = Output.prepareDir(out, "--out");
+        System.out.println("gradnorms: " + recorded.study().describe());
+        System.out.println("read the " + recorded.runs().size() + " nets deep trained from " + from + " (no training here)");
+        RunFiles.writeRuns(dir, recorded.runs());
+        return new Nets(recorded.study(), recorded.runs(), dir, List.of());
+    }
+
+    /** The study's nets trained here, as deep trains them (Study.newNet), each run's rows written as soon as it ends. */
+    Nets train() {
+        Trainer trainer = options.trainer(2);
+        Path dir = Output.prepareDir(options.outDir("gradnorms"), "--out");
+        System.out.println("gradnorms: " + trainer.study().describe());
+        List<Run> runs = trainer.train("gradnorms", (run, net) -> {}, soFar -> RunFiles.writeRuns(dir, soFar));
+        return new Nets(trainer.study(), runs, dir, trainer.savedWeights(runs));
     }
 
     /** Training options say how to train; with --from the nets are trained already, by deep's settings. */

@@ -11,7 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import data.Npz;
+import cli.Cli;
 import nn.Activation;
+import report.DeepResult;
+import study.RunFiles;
 
 /**
  * deep end to end: the loss trajectory against PyTorch 1.13 (tests/fixtures/make_deep_fixtures.py), every output of a
@@ -65,6 +68,24 @@ class DeepScriptTest {
         String json = Files.readString(out.resolve("summary.json"));
         assertTrue(json.contains("\"relu\"") && json.contains("\"sigmoid\"") && json.contains("\"test_acc\""), json);
         assertTrue(json.contains("\"data\": \"150 train points from " + TRAIN.replace("\\", "\\\\")), json);
+    }
+
+    /** The step run in-process gives its typed result: the study, its runs as written, and every file it wrote. */
+    @Test
+    void runReturnsWhatItFoundAndWrote() throws IOException {
+        Path out = tmp.resolve("out");
+        DeepResult result = Cli.parse(new deep(), "--train", TRAIN, "--test", TEST, "--width", "8", "--runs", "2", "--epochs", "4",
+                "--out", out.toString()).run();
+        assertEquals("deep", result.step());
+        assertEquals(out, result.dir());
+        assertEquals(List.of("boundaries.png", "accuracy.png", "loss.png", "boundaries.svg", "accuracy.svg", "loss.svg", "runs.csv",
+                "history.csv", "gradnorms.csv", "answer.md", "summary.json"), result.files().stream().map(f -> f.getFileName().toString()).toList());
+        for (Path file : result.files()) assertTrue(Files.size(file) > 0, file.toString());
+        assertEquals(result.answerMd(), Files.readString(out.resolve("answer.md")));
+        RunFiles.Recorded written = RunFiles.read(out, "test");
+        assertEquals(result.study(), written.study());
+        RunFilesTest.assertSameRuns(result.runs(), written.runs());
+        assertEquals(List.of(Activation.RELU, Activation.SIGMOID), List.copyOf(result.summaries().keySet()));
     }
 
     /** Nets trained side by side on threads give the numbers each gives alone, and the files keep the plan's order. */

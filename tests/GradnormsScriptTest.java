@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import cli.Cli;
 import data.Npz;
+import report.DeepResult;
+import report.GradnormsResult;
 import study.RunFiles;
 
 /**
@@ -178,6 +181,24 @@ class GradnormsScriptTest {
         for (String file : List.of("gradnorms.png", "gradnorms.svg", "first_layer.png", "first_layer.svg")) {
             assertTrue(Files.size(read.resolve(file)) > 0, file);
         }
+    }
+
+    /** gradnorms --from gets deep's very runs, not trained again, and says so; trained here they are the same runs. */
+    @Test
+    void fromGivesTheRunsDeepTrainedAndSaysSo() {
+        String[] settings = {"--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "6", "--runs", "2", "--epochs", "5"};
+        Path deepOut = tmp.resolve("deep");
+        DeepResult trained = Cli.parse(new deep(), concat(settings, "--out", deepOut.toString())).run();
+        GradnormsResult read = Cli.parse(new gradnorms(), "--from", deepOut.toString(), "--out", tmp.resolve("read").toString()).run();
+        assertTrue(read.readFromDeep());
+        assertEquals(deepOut, read.from());
+        assertEquals(trained.study(), read.study());
+        RunFilesTest.assertSameRuns(trained.runs(), read.runs());
+        GradnormsResult again = Cli.parse(new gradnorms(), concat(settings, "--out", tmp.resolve("again").toString())).run();
+        assertFalse(again.readFromDeep());
+        assertEquals(trained.study(), again.study());
+        RunFilesTest.assertSameRuns(trained.runs(), again.runs());
+        assertEquals(read.verdict(), again.verdict());
     }
 
     @Test

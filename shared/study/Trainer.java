@@ -64,6 +64,12 @@ public final class Trainer {
         return saveWeights.resolveSibling(stem + "_" + activation + "_run" + run + ".npz");
     }
 
+    /** The files --save-weights wrote for {@code runs}: one per finished run (none without --save-weights). */
+    public List<Path> savedWeights(List<Run> runs) {
+        if (saveWeights == null) return List.of();
+        return runs.stream().filter(Run::finished).map(r -> weightsFile(r.activation(), r.run())).toList();
+    }
+
     /**
      * Trains every net and returns their runs in the study's order. {@code trained} sees each net right after its
      * training, on its thread (e.g. to evaluate it). {@code soFar} gets the finished runs in order, each time the next
@@ -159,7 +165,6 @@ public final class Trainer {
 
     @Override
     public String toString() {
-        return "Trainer(" + study.describe() + (init != null ? ", from --init weights" : "") + (saveWeights != null ? ", saving weights to "
-                + saveWeights : "") + ", " + jobs + " at a time)";
+        return "Trainer(" + study.describe() + (saveWeights != null ? ", saving weights to " + saveWeights : "") + ", " + jobs + " at a time)";
     }
 }
