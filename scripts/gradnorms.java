@@ -24,6 +24,7 @@
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.knowm.xchart.XYChart;
@@ -66,7 +67,7 @@ public class gradnorms implements Callable<Integer> {
         System.exit(run(args));
     }
 
-    /** The exit code of the step run on {@code args} in this process (as the tests and {@code all} run it). */
+    /** The exit code of the step run on {@code args} in this process (how scripts/all.java runs it). */
     static int run(String... args) {
         return Cli.run(new gradnorms(), args);
     }
@@ -75,7 +76,7 @@ public class gradnorms implements Callable<Integer> {
     public Integer call() {
         long start = System.nanoTime();
         GradnormsResult result = run();
-        System.out.printf("%n%s%n%n%s%n", result, Output.wrote(result.files(), result.dir(), start));
+        System.out.printf(Locale.ROOT, "%n%s%n%n%s (wall time %.1f s)%n", result, result.written(), (System.nanoTime() - start) / 1e9);
         Run.throwIfDiverged(result.runs());   // exit 3, naming them, after everything is written
         return Cli.OK;
     }

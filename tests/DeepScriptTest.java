@@ -32,7 +32,7 @@ class DeepScriptTest {
     @Test
     void sigmoidLossMatchesPyTorchFromTheSameInitAndData() throws IOException {
         Path out = tmp.resolve("out");
-        int code = deep.run("--init", INIT, "--train", TRAIN, "--test", TEST, "--width", "16", "--activation", "sigmoid",
+        int code = Cli.run(new deep(), "--init", INIT, "--train", TRAIN, "--test", TEST, "--width", "16", "--activation", "sigmoid",
                 "--runs", "1", "--epochs", "100", "--out", out.toString());
         assertEquals(0, code);
         List<String[]> torch = GradnormsScriptTest.rows(FIXTURES.resolve("deep3x16_seed7_sigmoid_run.csv"));
@@ -48,7 +48,7 @@ class DeepScriptTest {
     @Test
     void comparesBothActivationsOverPairedRuns() throws IOException {
         Path out = tmp.resolve("out");
-        int code = deep.run("--train", TRAIN, "--test", TEST, "--width", "8", "--runs", "2", "--seed", "5", "--epochs", "4",
+        int code = Cli.run(new deep(), "--train", TRAIN, "--test", TEST, "--width", "8", "--runs", "2", "--seed", "5", "--epochs", "4",
                 "--out", out.toString());
         assertEquals(0, code);
         List<String[]> runs = GradnormsScriptTest.rows(out.resolve("runs.csv"));
@@ -93,8 +93,8 @@ class DeepScriptTest {
     void jobsDoNotChangeTheNumbers() throws IOException {
         String[] settings = {"--train", TRAIN, "--test", TEST, "--width", "8", "--runs", "3", "--epochs", "5"};
         Path one = tmp.resolve("one"), three = tmp.resolve("three");
-        assertEquals(0, deep.run(GradnormsScriptTest.concat(settings, "--jobs", "1", "--out", one.toString())));
-        assertEquals(0, deep.run(GradnormsScriptTest.concat(settings, "--jobs", "3", "--out", three.toString())));
+        assertEquals(0, Cli.run(new deep(), GradnormsScriptTest.concat(settings, "--jobs", "1", "--out", one.toString())));
+        assertEquals(0, Cli.run(new deep(), GradnormsScriptTest.concat(settings, "--jobs", "3", "--out", three.toString())));
         for (String file : List.of("runs.csv", "history.csv", "gradnorms.csv", "summary.json", "answer.md")) {
             assertEquals(Files.readString(one.resolve(file)), Files.readString(three.resolve(file)), file);
         }
@@ -119,14 +119,14 @@ class DeepScriptTest {
     @Test
     void savesTheTrainedWeightsAsAStateDict() {
         Path one = tmp.resolve("w.npz");
-        assertEquals(0, deep.run("--init", INIT, "--train", TRAIN, "--test", TEST, "--width", "16", "--activation", "relu",
+        assertEquals(0, Cli.run(new deep(), "--init", INIT, "--train", TRAIN, "--test", TEST, "--width", "16", "--activation", "relu",
                 "--epochs", "2", "--save-weights", one.toString(), "--out", tmp.resolve("a").toString()));
         Map<String, INDArray> state = Npz.read(one, "test");
         assertEquals(List.of(16L, 16L), List.of(state.get("hidden3.weight").shape()[0], state.get("hidden3.weight").shape()[1]));
         assertEquals(10, state.size());
 
         Path many = tmp.resolve("m.npz");
-        assertEquals(0, deep.run("--train", TRAIN, "--test", TEST, "--width", "4", "--runs", "2", "--epochs", "2",
+        assertEquals(0, Cli.run(new deep(), "--train", TRAIN, "--test", TEST, "--width", "4", "--runs", "2", "--epochs", "2",
                 "--save-weights", many.toString(), "--out", tmp.resolve("b").toString()));
         for (String name : List.of("m_relu_run1.npz", "m_sigmoid_run1.npz", "m_relu_run2.npz", "m_sigmoid_run2.npz")) {
             assertTrue(Files.exists(tmp.resolve(name)), name);
@@ -154,7 +154,7 @@ class DeepScriptTest {
             System.arraycopy(c, 1, args, 0, c.length - 1);
             args[c.length - 1] = "--out";
             args[c.length] = o;
-            ScriptRun result = ScriptRun.of(deep::run, args);
+            ScriptRun result = ScriptRun.of(a -> Cli.run(new deep(), a), args);
             String err = result.err().strip();
             assertEquals(2, result.code(), String.join(" ", args) + ": " + err);
             assertEquals(1, err.lines().count(), err);

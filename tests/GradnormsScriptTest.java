@@ -76,7 +76,7 @@ class GradnormsScriptTest {
     @Test
     void sigmoidMatchesPyTorchFromTheSameInitAndData() throws IOException {
         Path out = tmp.resolve("out");
-        int code = gradnorms.run("--init", INIT.toString(), "--train", TRAIN.toString(), "--test", TEST.toString(),
+        int code = Cli.run(new gradnorms(), "--init", INIT.toString(), "--train", TRAIN.toString(), "--test", TEST.toString(),
                 "--width", "16", "--activation", "sigmoid", "--runs", "1", "--epochs", "100", "--out", out.toString());
         assertEquals(0, code);
         assertMatchesTorch(out, FIXTURES.resolve("deep3x16_seed7_sigmoid_run.csv"), "sigmoid");
@@ -89,7 +89,7 @@ class GradnormsScriptTest {
     @Test
     void reluMatchesPyTorchFromTheSameInitAndData() throws IOException {
         Path out = tmp.resolve("out");
-        int code = gradnorms.run("--init", INIT.toString(), "--train", TRAIN.toString(), "--test", TEST.toString(),
+        int code = Cli.run(new gradnorms(), "--init", INIT.toString(), "--train", TRAIN.toString(), "--test", TEST.toString(),
                 "--width", "16", "--activation", "relu", "--epochs", "100", "--out", out.toString());
         assertEquals(0, code);
         assertMatchesTorch(out, FIXTURES.resolve("deep3x16_seed7_relu_run.csv"), "relu");
@@ -99,7 +99,7 @@ class GradnormsScriptTest {
     @Test
     void lectureDeepSigmoidSeed0MatchesPyTorch() throws IOException {
         Path out = tmp.resolve("out");
-        int code = gradnorms.run("--seed", "0", "--activation", "sigmoid", "--runs", "1", "--epochs", "100", "--out", out.toString());
+        int code = Cli.run(new gradnorms(), "--seed", "0", "--activation", "sigmoid", "--runs", "1", "--epochs", "100", "--out", out.toString());
         assertEquals(0, code);
         assertMatchesTorch(out, FIXTURES.resolve("torch_run_deep3x264_sigmoid_seed0.csv"), "sigmoid");
     }
@@ -107,7 +107,7 @@ class GradnormsScriptTest {
     @Test
     void bothActivationsAndRunsGiveTheRatioAndVerdict() throws IOException {
         Path out = tmp.resolve("out");
-        int code = gradnorms.run("--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8", "--depth", "2",
+        int code = Cli.run(new gradnorms(), "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8", "--depth", "2",
                 "--runs", "2", "--seed", "3", "--epochs", "5", "--out", out.toString());
         assertEquals(0, code);
         List<String[]> runs = rows(out.resolve("runs.csv"));
@@ -120,7 +120,7 @@ class GradnormsScriptTest {
     }
 
     static void assertBadInput(Path out, String expectedInMessage, String... args) {
-        ScriptRun result = ScriptRun.of(gradnorms::run, args);
+        ScriptRun result = ScriptRun.of(a -> Cli.run(new gradnorms(), a), args);
         String err = result.err().strip();
         assertEquals(2, result.code(), err);
         assertEquals(1, err.lines().count(), err);
@@ -170,9 +170,9 @@ class GradnormsScriptTest {
         String[] settings = {"--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8", "--runs", "2", "--seed", "3",
                 "--epochs", "6"};
         Path deepOut = tmp.resolve("deep"), read = tmp.resolve("read"), trained = tmp.resolve("trained");
-        assertEquals(0, deep.run(concat(settings, "--out", deepOut.toString())));
-        assertEquals(0, gradnorms.run("--from", deepOut.toString(), "--out", read.toString()));
-        assertEquals(0, gradnorms.run(concat(settings, "--out", trained.toString())));
+        assertEquals(0, Cli.run(new deep(), concat(settings, "--out", deepOut.toString())));
+        assertEquals(0, Cli.run(new gradnorms(), "--from", deepOut.toString(), "--out", read.toString()));
+        assertEquals(0, Cli.run(new gradnorms(), concat(settings, "--out", trained.toString())));
         assertEquals(4 * 6 * 3, rows(read.resolve("gradnorms.csv")).size());
         for (String file : List.of("gradnorms.csv", "history.csv", "runs.csv", "answer.md")) {
             assertEquals(Files.readString(trained.resolve(file)), Files.readString(read.resolve(file)), file);
@@ -204,7 +204,7 @@ class GradnormsScriptTest {
     @Test
     void badFromNamesTheProblemAndWritesNothing() throws IOException {
         Path deepOut = tmp.resolve("deep");
-        assertEquals(0, deep.run("--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "4", "--runs", "1", "--epochs", "3",
+        assertEquals(0, Cli.run(new deep(), "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "4", "--runs", "1", "--epochs", "3",
                 "--out", deepOut.toString()));
         Path out = tmp.resolve("never");
         String d = deepOut.toString(), o = out.toString();
@@ -241,12 +241,12 @@ class GradnormsScriptTest {
     @Test
     void fromDeepKeepsDivergedRunsAsDiverged() throws IOException {
         Path deepOut = tmp.resolve("deep"), read = tmp.resolve("read");
-        ScriptRun trained = ScriptRun.of(deep::run, "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
+        ScriptRun trained = ScriptRun.of(a -> Cli.run(new deep(), a), "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
                 "--runs", "1", "--lr", "1e30", "--epochs", "20", "--out", deepOut.toString());
         assertEquals(3, trained.code(), trained.err());
         String deepError = trained.lastErrLine();
         assertTrue(deepError.startsWith("error: 1 of 2 runs diverged (relu run 1 (seed 0))"), deepError);
-        ScriptRun result = ScriptRun.of(gradnorms::run, "--from", deepOut.toString(), "--out", read.toString());
+        ScriptRun result = ScriptRun.of(a -> Cli.run(new gradnorms(), a), "--from", deepOut.toString(), "--out", read.toString());
         String last = result.lastErrLine();
         assertEquals(3, result.code(), last);
         assertEquals(deepError, last);
@@ -282,7 +282,7 @@ class GradnormsScriptTest {
     @Test
     void aDivergingRunIsReportedAndTheOtherRunsAreKept() throws IOException {
         Path out = tmp.resolve("out");
-        ScriptRun result = ScriptRun.of(gradnorms::run, "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
+        ScriptRun result = ScriptRun.of(a -> Cli.run(new gradnorms(), a), "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
                 "--activation", "relu", "--runs", "2", "--lr", "1e30", "--epochs", "20", "--out", out.toString());
         String err = result.err();
         assertEquals(3, result.code(), err);

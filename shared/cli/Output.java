@@ -6,8 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 /** Where outputs go, and how they are written: to a temp file beside the target, then renamed. */
@@ -71,12 +69,6 @@ public final class Output {
                 }
             }
         }
-    }
-
-    /** The closing line of a step: {@code wrote a.png, b.csv to DIR (wall time 3.2 s)}, timed from {@code startNanos}. */
-    public static String wrote(List<Path> files, Path dir, long startNanos) {
-        return String.format(Locale.ROOT, "wrote %s to %s (wall time %.1f s)", String.join(", ", files.stream().map(f -> f.getFileName().toString())
-                .toList()), dir, (System.nanoTime() - startNanos) / 1e9);
     }
 
     /** Writes a text file atomically (UTF-8). */

@@ -224,21 +224,6 @@ public final class Mlp {
         }
     }
 
-    /**
-     * The layers in order, e.g. {@code hidden1 Linear(2, 264) -> relu -> ... -> latent Linear(264, 2) -> relu -> output
-     * Linear(2, 2)}: what PyTorch's {@code print(model)} shows, on one line.
-     */
-    @Override
-    public String toString() {
-        var text = new StringBuilder();
-        for (int i = 0; i < layers.size(); i++) {
-            Linear layer = layers.get(i);
-            text.append(layer.name()).append(" Linear(").append(layer.in()).append(", ").append(layer.out()).append(')');
-            if (i < layers.size() - 1) text.append(" -> ").append(activation).append(" -> ");
-        }
-        return text.toString();
-    }
-
     // ---- state dicts: PyTorch's names and shapes ----
 
     /** Copies of the parameters under PyTorch's state_dict names ({@code hidden.weight}, {@code hidden.bias}, ...). */
@@ -275,5 +260,13 @@ public final class Mlp {
     /** Writes the parameters as an .npz with PyTorch's state_dict names (atomically). */
     public void save(Path npz) {
         Npz.write(npz, stateDict());
+    }
+
+    /** The layers with their PyTorch names and shapes, the activation, data type and parameter count. */
+    @Override
+    public String toString() {
+        String shapes = String.join(", ", layers.stream().map(l -> l.name() + " = Linear(" + l.in() + ", " + l.out() + ")").toList());
+        return "Mlp[" + shapes + "; " + activation + " after every layer but the last; " + type.name().toLowerCase(java.util.Locale.ROOT)
+                + "; " + parameters.length() + " parameters]";
     }
 }

@@ -145,7 +145,7 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
 
     @Override
     public void markdown(Markdown md) {
-        md.paragraph("Settings: `" + study.describe() + "`");
+        settings(md, study, runs);
         var rows = new ArrayList<List<String>>();
         for (ActivationSummary s : summaries.values()) {
             var acc = s.testAccuracy();
@@ -163,6 +163,13 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
                 r.finished() ? Format.percent(r.result().testAccuracy()) : "–")).toList());
         md.question(QUESTION, answer());
         for (Path file : files) if (file.toString().endsWith(".png")) md.image(file, step() + ": " + file.getFileName());
+    }
+
+    /** The settings of a study and, when some of its runs diverged, which (the opening of step 2's and step 3's sections). */
+    static void settings(Markdown md, Study study, List<Run> runs) {
+        md.paragraph("Settings: `" + study.describe() + "`");
+        String divergence = Run.divergence(runs);
+        if (divergence != null) md.paragraph("> **" + divergence + ".** A diverged run keeps its rows up to the divergence; the statistics leave it out.");
     }
 
     /** The table and the answer, as the console shows them. */

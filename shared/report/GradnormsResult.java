@@ -154,7 +154,7 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
 
     @Override
     public void markdown(Markdown md) {
-        md.paragraph("Settings: `" + study.describe() + "`");
+        DeepResult.settings(md, study, runs);
         if (readFromDeep()) {
             md.paragraph("These are **the same " + runs.size() + " nets as step 2** (" + md.link(from, "deep") + "): gradnorms read what deep "
                     + "recorded while training them (`--from`: the same seeds, settings and data, and the gradient norms of every epoch) "
@@ -186,11 +186,9 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
         List<Run> first = runs.stream().filter(r -> r.run() == 1).toList();
         int lastEpoch = first.stream().mapToInt(r -> r.epochs().size() - 1).max().orElse(-1);
         if (lastEpoch < 0) return;
-        long every = Markdown.roundStep(Math.max(1, lastEpoch / 4.0));
         var rows = new ArrayList<List<String>>();
         for (Run run : first) {
-            for (int e = 0; e <= lastEpoch; e++) {
-                if (e % every != 0 && e != lastEpoch) continue;
+            for (int e : Markdown.sample(lastEpoch + 1, 4)) {
                 var row = new ArrayList<String>(List.of(run.activation().displayName(), String.valueOf(e)));
                 double[] norms = e < run.epochs().size() ? run.gradNorms()[e] : null;   // a diverged run may have stopped earlier
                 for (int k = 0; k < run.layers().size(); k++) row.add(norms == null ? "–" : Format.scientific(norms[k]));

@@ -69,11 +69,25 @@ public final class Markdown {
         return root.relativize(file.toAbsolutePath().normalize()).toString().replace('\\', '/');
     }
 
-    /** The smallest of 1, 2, 5, 10, 20, 50, ... that is at least {@code x}: the row step of a long table shown in a few rows. */
-    public static long roundStep(double x) {
+    /**
+     * The rows of a long per-epoch table to show: about {@code rows} + 2 of {@code n}, the first, every k-th with k a round
+     * number (1, 2, 5, 10, 20, 50, ...), and the last.
+     */
+    public static List<Integer> sample(int n, int rows) {
+        long every = 1;
+        double wanted = Math.max(1, (n - 1) / (double) rows);
+        outer:
         for (long decade = 1; ; decade *= 10) {
-            for (long m : new long[] {1, 2, 5}) if (m * decade >= x) return m * decade;
+            for (long m : new long[] {1, 2, 5}) {
+                if (m * decade >= wanted) {
+                    every = m * decade;
+                    break outer;
+                }
+            }
         }
+        var picked = new java.util.ArrayList<Integer>();
+        for (int i = 0; i < n; i++) if (i % every == 0 || i == n - 1) picked.add(i);
+        return picked;
     }
 
     /** GitHub's anchor of a heading: lower case, punctuation other than '-' and '_' dropped, spaces to '-'. */

@@ -14,6 +14,14 @@ public interface StepResult {
     /** Every file the step wrote, in the order a reader should look at them (figures first). */
     List<Path> files();
 
+    /** e.g. {@code wrote history.csv, loss.png, loss.svg to scripts/out/lecture}. */
+    default String written() {
+        if (files().isEmpty()) return "wrote no files";
+        Path dir = files().get(0).toAbsolutePath().getParent();
+        return "wrote " + String.join(", ", files().stream().map(f -> dir.equals(f.toAbsolutePath().getParent())
+                ? f.getFileName().toString() : f.toString()).toList()) + " to " + dir;
+    }
+
     /** The step's part of report.md: settings, tables, figures, the answers to the sheet's questions. */
     void markdown(Markdown md);
 }

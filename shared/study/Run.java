@@ -66,12 +66,16 @@ public record Run(Activation activation, int run, Long seed, List<Training.Epoch
                 + ", test acc " + Format.percent(result.testAccuracy()) : what + ", " + diverged;
     }
 
+    /** e.g. {@code 1 of 10 runs diverged (relu run 3 (seed 2)); the other runs and all files were written}; null when none did. */
+    public static String divergence(List<Run> runs) {
+        List<String> diverged = runs.stream().filter(r -> !r.finished()).map(Run::label).toList();
+        return diverged.isEmpty() ? null : diverged.size() + " of " + runs.size() + " runs diverged (" + String.join(", ", diverged)
+                + "); the other runs and all files were written";
+    }
+
     /** A diverged run ends the step with exit 3 after everything is written: one line naming every diverged run. */
     public static void throwIfDiverged(List<Run> runs) {
-        List<String> diverged = runs.stream().filter(r -> !r.finished()).map(Run::label).toList();
-        if (!diverged.isEmpty()) {
-            throw new DivergedException(diverged.size() + " of " + runs.size() + " runs diverged (" + String.join(", ", diverged)
-                    + "); the other runs and all files were written");
-        }
+        String divergence = divergence(runs);
+        if (divergence != null) throw new DivergedException(divergence);
     }
 }
