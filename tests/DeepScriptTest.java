@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import data.Npz;
+import cli.Cli;
 import nn.Activation;
-import study.ActivationComparison;
+import report.DeepResult;
+import study.RunFiles;
 
 /**
  * deep end to end: the loss trajectory against PyTorch 1.13 (tests/fixtures/make_deep_fixtures.py), every output of a
@@ -30,7 +32,7 @@ class DeepScriptTest {
     @Test
     void sigmoidLossMatchesPyTorchFromTheSameInitAndData() throws IOException {
         Path out = tmp.resolve("out");
-        int code = deep.run("--init", INIT, "--train", TRAIN, "--test", TEST, "--width", "16", "--activation", "sigmoid",
+        int code = Cli.run(new deep(), "--init", INIT, "--train", TRAIN, "--test", TEST, "--width", "16", "--activation", "sigmoid",
                 "--runs", "1", "--epochs", "100", "--out", out.toString());
         assertEquals(0, code);
         List<String[]> torch = GradnormsScriptTest.rows(FIXTURES.resolve("deep3x16_seed7_sigmoid_run.csv"));
@@ -46,7 +48,7 @@ class DeepScriptTest {
     @Test
     void comparesBothActivationsOverPairedRuns() throws IOException {
         Path out = tmp.resolve("out");
-        int code = deep.run("--train", TRAIN, "--test", TEST, "--width", "8", "--runs", "2", "--seed", "5", "--epochs", "4",
+        int code = Cli.run(new deep(), "--train", TRAIN, "--test", TEST, "--width", "8", "--runs", "2", "--seed", "5", "--epochs", "4",
                 "--out", out.toString());
         assertEquals(0, code);
         List<String[]> runs = GradnormsScriptTest.rows(out.resolve("runs.csv"));
@@ -68,13 +70,31 @@ class DeepScriptTest {
         assertTrue(json.contains("\"data\": \"150 train points from " + TRAIN.replace("\\", "\\\\")), json);
     }
 
+    /** The step run in-process gives its typed result: the study, its runs as written, and every file it wrote. */
+    @Test
+    void runReturnsWhatItFoundAndWrote() throws IOException {
+        Path out = tmp.resolve("out");
+        DeepResult result = Cli.parse(new deep(), "--train", TRAIN, "--test", TEST, "--width", "8", "--runs", "2", "--epochs", "4",
+                "--out", out.toString()).run();
+        assertEquals("deep", result.step());
+        assertEquals(out, result.dir());
+        assertEquals(List.of("boundaries.png", "accuracy.png", "loss.png", "boundaries.svg", "accuracy.svg", "loss.svg", "runs.csv",
+                "history.csv", "gradnorms.csv", "answer.md", "summary.json"), result.files().stream().map(f -> f.getFileName().toString()).toList());
+        for (Path file : result.files()) assertTrue(Files.size(file) > 0, file.toString());
+        assertEquals(result.answerMd(), Files.readString(out.resolve("answer.md")));
+        RunFiles.Recorded written = RunFiles.read(out, "test");
+        assertEquals(result.study(), written.study());
+        RunFilesTest.assertSameRuns(result.runs(), written.runs());
+        assertEquals(List.of(Activation.RELU, Activation.SIGMOID), List.copyOf(result.summaries().keySet()));
+    }
+
     /** Nets trained side by side on threads give the numbers each gives alone, and the files keep the plan's order. */
     @Test
     void jobsDoNotChangeTheNumbers() throws IOException {
         String[] settings = {"--train", TRAIN, "--test", TEST, "--width", "8", "--runs", "3", "--epochs", "5"};
         Path one = tmp.resolve("one"), three = tmp.resolve("three");
-        assertEquals(0, deep.run(GradnormsScriptTest.concat(settings, "--jobs", "1", "--out", one.toString())));
-        assertEquals(0, deep.run(GradnormsScriptTest.concat(settings, "--jobs", "3", "--out", three.toString())));
+        assertEquals(0, Cli.run(new deep(), GradnormsScriptTest.concat(settings, "--jobs", "1", "--out", one.toString())));
+        assertEquals(0, Cli.run(new deep(), GradnormsScriptTest.concat(settings, "--jobs", "3", "--out", three.toString())));
         for (String file : List.of("runs.csv", "history.csv", "gradnorms.csv", "summary.json", "answer.md")) {
             assertEquals(Files.readString(one.resolve(file)), Files.readString(three.resolve(file)), file);
         }
@@ -86,9 +106,9 @@ class DeepScriptTest {
         var step = new deep();
         new picocli.CommandLine(step).parseArgs("--train", TRAIN, "--test", TEST, "--width", "4", "--runs", "2", "--epochs", "50",
                 "--jobs", "2", "--out", tmp.resolve("out").toString());
-        var plan = ActivationComparison.plan(step.options, "deep", 3);
+        var trainer = step.options.trainer(3);
         var seen = new java.util.ArrayList<Integer>();
-        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> ActivationComparison.trainAll(plan, "test",
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> trainer.train("test",
                 (run, net) -> {
                     if (run.activation() == Activation.RELU && run.run() == 1) throw new IllegalStateException("boom");
                 }, soFar -> seen.add(soFar.size())));
@@ -99,14 +119,14 @@ class DeepScriptTest {
     @Test
     void savesTheTrainedWeightsAsAStateDict() {
         Path one = tmp.resolve("w.npz");
-        assertEquals(0, deep.run("--init", INIT, "--train", TRAIN, "--test", TEST, "--width", "16", "--activation", "relu",
+        assertEquals(0, Cli.run(new deep(), "--init", INIT, "--train", TRAIN, "--test", TEST, "--width", "16", "--activation", "relu",
                 "--epochs", "2", "--save-weights", one.toString(), "--out", tmp.resolve("a").toString()));
         Map<String, INDArray> state = Npz.read(one, "test");
         assertEquals(List.of(16L, 16L), List.of(state.get("hidden3.weight").shape()[0], state.get("hidden3.weight").shape()[1]));
         assertEquals(10, state.size());
 
         Path many = tmp.resolve("m.npz");
-        assertEquals(0, deep.run("--train", TRAIN, "--test", TEST, "--width", "4", "--runs", "2", "--epochs", "2",
+        assertEquals(0, Cli.run(new deep(), "--train", TRAIN, "--test", TEST, "--width", "4", "--runs", "2", "--epochs", "2",
                 "--save-weights", many.toString(), "--out", tmp.resolve("b").toString()));
         for (String name : List.of("m_relu_run1.npz", "m_sigmoid_run1.npz", "m_relu_run2.npz", "m_sigmoid_run2.npz")) {
             assertTrue(Files.exists(tmp.resolve(name)), name);
@@ -134,7 +154,7 @@ class DeepScriptTest {
             System.arraycopy(c, 1, args, 0, c.length - 1);
             args[c.length - 1] = "--out";
             args[c.length] = o;
-            ScriptRun result = ScriptRun.of(deep::run, args);
+            ScriptRun result = ScriptRun.of(a -> Cli.run(new deep(), a), args);
             String err = result.err().strip();
             assertEquals(2, result.code(), String.join(" ", args) + ": " + err);
             assertEquals(1, err.lines().count(), err);

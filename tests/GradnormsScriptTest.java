@@ -11,8 +11,11 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import cli.Cli;
 import data.Npz;
-import study.RecordedRuns;
+import report.DeepResult;
+import report.GradnormsResult;
+import study.RunFiles;
 
 /**
  * gradnorms end to end against PyTorch 1.13 (tests/fixtures/make_deep_fixtures.py and make_torch_fixtures.py): the
@@ -73,7 +76,7 @@ class GradnormsScriptTest {
     @Test
     void sigmoidMatchesPyTorchFromTheSameInitAndData() throws IOException {
         Path out = tmp.resolve("out");
-        int code = gradnorms.run("--init", INIT.toString(), "--train", TRAIN.toString(), "--test", TEST.toString(),
+        int code = Cli.run(new gradnorms(), "--init", INIT.toString(), "--train", TRAIN.toString(), "--test", TEST.toString(),
                 "--width", "16", "--activation", "sigmoid", "--runs", "1", "--epochs", "100", "--out", out.toString());
         assertEquals(0, code);
         assertMatchesTorch(out, FIXTURES.resolve("deep3x16_seed7_sigmoid_run.csv"), "sigmoid");
@@ -86,7 +89,7 @@ class GradnormsScriptTest {
     @Test
     void reluMatchesPyTorchFromTheSameInitAndData() throws IOException {
         Path out = tmp.resolve("out");
-        int code = gradnorms.run("--init", INIT.toString(), "--train", TRAIN.toString(), "--test", TEST.toString(),
+        int code = Cli.run(new gradnorms(), "--init", INIT.toString(), "--train", TRAIN.toString(), "--test", TEST.toString(),
                 "--width", "16", "--activation", "relu", "--epochs", "100", "--out", out.toString());
         assertEquals(0, code);
         assertMatchesTorch(out, FIXTURES.resolve("deep3x16_seed7_relu_run.csv"), "relu");
@@ -96,7 +99,7 @@ class GradnormsScriptTest {
     @Test
     void lectureDeepSigmoidSeed0MatchesPyTorch() throws IOException {
         Path out = tmp.resolve("out");
-        int code = gradnorms.run("--seed", "0", "--activation", "sigmoid", "--runs", "1", "--epochs", "100", "--out", out.toString());
+        int code = Cli.run(new gradnorms(), "--seed", "0", "--activation", "sigmoid", "--runs", "1", "--epochs", "100", "--out", out.toString());
         assertEquals(0, code);
         assertMatchesTorch(out, FIXTURES.resolve("torch_run_deep3x264_sigmoid_seed0.csv"), "sigmoid");
     }
@@ -104,7 +107,7 @@ class GradnormsScriptTest {
     @Test
     void bothActivationsAndRunsGiveTheRatioAndVerdict() throws IOException {
         Path out = tmp.resolve("out");
-        int code = gradnorms.run("--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8", "--depth", "2",
+        int code = Cli.run(new gradnorms(), "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8", "--depth", "2",
                 "--runs", "2", "--seed", "3", "--epochs", "5", "--out", out.toString());
         assertEquals(0, code);
         List<String[]> runs = rows(out.resolve("runs.csv"));
@@ -117,7 +120,7 @@ class GradnormsScriptTest {
     }
 
     static void assertBadInput(Path out, String expectedInMessage, String... args) {
-        ScriptRun result = ScriptRun.of(gradnorms::run, args);
+        ScriptRun result = ScriptRun.of(a -> Cli.run(new gradnorms(), a), args);
         String err = result.err().strip();
         assertEquals(2, result.code(), err);
         assertEquals(1, err.lines().count(), err);
@@ -167,9 +170,9 @@ class GradnormsScriptTest {
         String[] settings = {"--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8", "--runs", "2", "--seed", "3",
                 "--epochs", "6"};
         Path deepOut = tmp.resolve("deep"), read = tmp.resolve("read"), trained = tmp.resolve("trained");
-        assertEquals(0, deep.run(concat(settings, "--out", deepOut.toString())));
-        assertEquals(0, gradnorms.run("--from", deepOut.toString(), "--out", read.toString()));
-        assertEquals(0, gradnorms.run(concat(settings, "--out", trained.toString())));
+        assertEquals(0, Cli.run(new deep(), concat(settings, "--out", deepOut.toString())));
+        assertEquals(0, Cli.run(new gradnorms(), "--from", deepOut.toString(), "--out", read.toString()));
+        assertEquals(0, Cli.run(new gradnorms(), concat(settings, "--out", trained.toString())));
         assertEquals(4 * 6 * 3, rows(read.resolve("gradnorms.csv")).size());
         for (String file : List.of("gradnorms.csv", "history.csv", "runs.csv", "answer.md")) {
             assertEquals(Files.readString(trained.resolve(file)), Files.readString(read.resolve(file)), file);
@@ -180,10 +183,28 @@ class GradnormsScriptTest {
         }
     }
 
+    /** gradnorms --from gets deep's very runs, not trained again, and says so; trained here they are the same runs. */
+    @Test
+    void fromGivesTheRunsDeepTrainedAndSaysSo() {
+        String[] settings = {"--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "6", "--runs", "2", "--epochs", "5"};
+        Path deepOut = tmp.resolve("deep");
+        DeepResult trained = Cli.parse(new deep(), concat(settings, "--out", deepOut.toString())).run();
+        GradnormsResult read = Cli.parse(new gradnorms(), "--from", deepOut.toString(), "--out", tmp.resolve("read").toString()).run();
+        assertTrue(read.readFromDeep());
+        assertEquals(deepOut, read.from());
+        assertEquals(trained.study(), read.study());
+        RunFilesTest.assertSameRuns(trained.runs(), read.runs());
+        GradnormsResult again = Cli.parse(new gradnorms(), concat(settings, "--out", tmp.resolve("again").toString())).run();
+        assertFalse(again.readFromDeep());
+        assertEquals(trained.study(), again.study());
+        RunFilesTest.assertSameRuns(trained.runs(), again.runs());
+        assertEquals(read.verdict(), again.verdict());
+    }
+
     @Test
     void badFromNamesTheProblemAndWritesNothing() throws IOException {
         Path deepOut = tmp.resolve("deep");
-        assertEquals(0, deep.run("--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "4", "--runs", "1", "--epochs", "3",
+        assertEquals(0, Cli.run(new deep(), "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "4", "--runs", "1", "--epochs", "3",
                 "--out", deepOut.toString()));
         Path out = tmp.resolve("never");
         String d = deepOut.toString(), o = out.toString();
@@ -193,7 +214,7 @@ class GradnormsScriptTest {
         assertBadInput(out, "--out must not be the --from folder", "--from", d, "--out", d);
 
         Path broken = tmp.resolve("broken");
-        for (String file : RecordedRuns.FILES) {
+        for (String file : RunFiles.FILES) {
             copy(deepOut, broken);
             Files.delete(broken.resolve(file));
             assertBadInput(out, "has no " + file, "--from", broken.toString(), "--out", o);
@@ -220,12 +241,12 @@ class GradnormsScriptTest {
     @Test
     void fromDeepKeepsDivergedRunsAsDiverged() throws IOException {
         Path deepOut = tmp.resolve("deep"), read = tmp.resolve("read");
-        ScriptRun trained = ScriptRun.of(deep::run, "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
+        ScriptRun trained = ScriptRun.of(a -> Cli.run(new deep(), a), "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
                 "--runs", "1", "--lr", "1e30", "--epochs", "20", "--out", deepOut.toString());
         assertEquals(3, trained.code(), trained.err());
         String deepError = trained.lastErrLine();
         assertTrue(deepError.startsWith("error: 1 of 2 runs diverged (relu run 1 (seed 0))"), deepError);
-        ScriptRun result = ScriptRun.of(gradnorms::run, "--from", deepOut.toString(), "--out", read.toString());
+        ScriptRun result = ScriptRun.of(a -> Cli.run(new gradnorms(), a), "--from", deepOut.toString(), "--out", read.toString());
         String last = result.lastErrLine();
         assertEquals(3, result.code(), last);
         assertEquals(deepError, last);
@@ -261,7 +282,7 @@ class GradnormsScriptTest {
     @Test
     void aDivergingRunIsReportedAndTheOtherRunsAreKept() throws IOException {
         Path out = tmp.resolve("out");
-        ScriptRun result = ScriptRun.of(gradnorms::run, "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
+        ScriptRun result = ScriptRun.of(a -> Cli.run(new gradnorms(), a), "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
                 "--activation", "relu", "--runs", "2", "--lr", "1e30", "--epochs", "20", "--out", out.toString());
         String err = result.err();
         assertEquals(3, result.code(), err);

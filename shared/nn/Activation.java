@@ -64,6 +64,15 @@ public enum Activation {
         throw new BadInputException(option + " must be relu, sigmoid or tanh, got '" + name + "'");
     }
 
+    /** How figures and sentences name it: ReLU, Sigmoid, Tanh (toString gives the option's relu, sigmoid, tanh). */
+    public String displayName() {
+        return switch (this) {
+            case RELU -> "ReLU";
+            case SIGMOID -> "Sigmoid";
+            case TANH -> "Tanh";
+        };
+    }
+
     @Override
     public String toString() {
         return name().toLowerCase(Locale.ROOT);

@@ -1,0 +1,210 @@
+package report;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import nn.Activation;
+import study.Run;
+import study.Stats;
+import study.Study;
+
+/**
+ * What step 3 of the vanishing-gradient exercise ({@code gradnorms}) found: the study, every run with its per-layer
+ * weight-gradient norms, each activation's {@link LayerStats}, and the files it wrote into {@code dir}. {@code from}
+ * is deep's folder when the runs were read from it (--from: the same nets as step 2, not trained again), else null.
+ * {@link #verdict()} answers the sheet's question from these numbers.
+ */
+public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activation, LayerStats> layerStats, Path dir,
+        List<Path> files) implements StepResult {
+    public static final String QUESTION = "Does Sigmoid show the vanishing gradient more clearly?";
+
+    /**
+     * One activation's norms: the median of every hidden layer's norm over all epochs and runs, and the median over all
+     * (run, epoch) of the ratio norm(hidden1) / norm(hiddenN). Epochs whose last-layer norm is 0 (dead ReLUs: no
+     * gradient at all) have no ratio and are counted in {@code undefined}.
+     */
+    public record LayerStats(List<String> layers, double[] medianNorm, double medianRatio, int ratios, int undefined) {
+        public static LayerStats of(List<Run> runs) {
+            List<String> layers = runs.get(0).layers();
+            double[] medians = new double[layers.size()];
+            for (int k = 0; k < medians.length; k++) {
+                int layer = k;
+                medians[k] = Stats.of(runs.stream().flatMapToDouble(r -> Arrays.stream(r.gradNorms(layer))).toArray()).median();
+            }
+            var ratios = new ArrayList<Double>();
+            int undefined = 0;
+            for (Run run : runs) {
+                for (double[] epoch : run.gradNorms()) {
+                    double ratio = epoch[0] / epoch[epoch.length - 1];
+                    if (Double.isFinite(ratio)) ratios.add(ratio);
+                    else undefined++;
+                }
+            }
+            return new LayerStats(layers, medians, Stats.of(ratios.stream().mapToDouble(Double::doubleValue).toArray()).median(),
+                    ratios.size(), undefined);
+        }
+
+        /** The average factor per layer going back: the ratio's (layers - 1)-th root. */
+        public double perLayerFactor() {
+            return Math.pow(medianRatio, 1.0 / (layers.size() - 1));
+        }
+
+        @Override
+        public String toString() {
+            return "LayerStats(median norm " + layers + " = " + Arrays.stream(medianNorm).mapToObj(Format::scientific).toList()
+                    + ", median ratio " + Format.number(medianRatio) + " over " + ratios + " epochs, " + undefined + " undefined)";
+        }
+    }
+
+    public GradnormsResult {
+        runs = List.copyOf(runs);
+        layerStats = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(layerStats));
+        files = List.copyOf(files);
+    }
+
+    /** The result of {@code runs} of {@code study}; {@code from}: deep's folder they were read from, or null. */
+    public static GradnormsResult of(Study study, List<Run> runs, Path from, Path dir, List<Path> files) {
+        var stats = new LinkedHashMap<Activation, LayerStats>();
+        for (Activation a : study.activations()) stats.put(a, LayerStats.of(runs.stream().filter(r -> r.activation() == a).toList()));
+        return new GradnormsResult(study, runs, from, stats, dir, files);
+    }
+
+    @Override
+    public String step() {
+        return "gradnorms";
+    }
+
+    /** Whether the runs are deep's, read from its folder (the same nets as step 2), rather than trained here. */
+    public boolean readFromDeep() {
+        return from != null;
+    }
+
+    public List<Run> diverged() {
+        return runs.stream().filter(r -> !r.finished()).toList();
+    }
+
+    private List<String> layers() {
+        return layerStats.values().iterator().next().layers();
+    }
+
+    /** The console's table: each layer's median norm, the median first/last ratio and the shrink factor per layer. */
+    public String table() {
+        List<String> layers = layers();
+        var out = new StringBuilder(String.format(Locale.ROOT, "%-10s", "activation"));
+        for (String layer : layers) out.append(String.format(Locale.ROOT, " %10s", layer));
+        out.append(String.format(Locale.ROOT, "  %14s  %10s%n", "ratio first/last", "per layer"));
+        for (var e : layerStats.entrySet()) {
+            LayerStats s = e.getValue();
+            out.append(String.format(Locale.ROOT, "%-10s", e.getKey()));
+            for (double m : s.medianNorm()) out.append(String.format(Locale.ROOT, " %10.3e", m));
+            out.append(String.format(Locale.ROOT, "  %16.3f  %10.3f%n", s.medianRatio(), s.perLayerFactor()));
+        }
+        String last = layers.get(layers.size() - 1);
+        out.append("(layer columns: median weight-gradient L2 norm over all epochs and runs; ratio: median over all (run, epoch) of\n"
+                + " norm(hidden1) / norm(" + last + "), epochs without a last-layer gradient left out");
+        for (var e : layerStats.entrySet()) if (e.getValue().undefined() > 0) out.append(": ").append(e.getKey()).append(' ').append(e.getValue().undefined());
+        out.append("; per layer: the ratio's (layers-1)-th root, the average shrink factor from one layer to the one below)\n");
+        return out.toString();
+    }
+
+    /** "Does Sigmoid show the vanishing gradient more clearly?", answered from the medians. */
+    public String verdict() {
+        LayerStats relu = layerStats.get(Activation.RELU), sigmoid = layerStats.get(Activation.SIGMOID);
+        String last = layers().get(layers().size() - 1);
+        if (relu == null || sigmoid == null) {
+            var e = layerStats.entrySet().iterator().next();
+            return String.format(Locale.ROOT, "Only %s was trained (--activation): its first hidden layer got a median %.3g of %s's "
+                    + "gradient norm. Run without --activation to compare ReLU and Sigmoid.", e.getKey().displayName(), e.getValue().medianRatio(), last);
+        }
+        boolean smallerRatio = sigmoid.medianRatio() < relu.medianRatio();
+        boolean smallerFirst = sigmoid.medianNorm()[0] < relu.medianNorm()[0];
+        var s = new StringBuilder();
+        if (smallerRatio && smallerFirst) s.append("Yes, Sigmoid shows the vanishing gradient more clearly. ");
+        else if (smallerRatio || smallerFirst) s.append("Only partly: the two measures disagree. ");
+        else s.append("No, not in these runs: Sigmoid's gradients do not vanish faster than ReLU's. ");
+        s.append(String.format(Locale.ROOT, "Sigmoid's first hidden layer got a median %.3g of %s's gradient norm, ReLU's %.3g "
+                + "(median over %d and %d (run, epoch) pairs of norm(hidden1)/norm(%s)): going back one layer shrinks Sigmoid's "
+                + "gradient by a factor of about %.2f on average, ReLU's by %.2f. ", sigmoid.medianRatio(), last, relu.medianRatio(),
+                sigmoid.ratios(), relu.ratios(), last, sigmoid.perLayerFactor(), relu.perLayerFactor()));
+        double times = relu.medianNorm()[0] / sigmoid.medianNorm()[0];
+        s.append(String.format(Locale.ROOT, "In absolute terms the median first-layer norm was %.2e for Sigmoid vs %.2e for ReLU",
+                sigmoid.medianNorm()[0], relu.medianNorm()[0]));
+        if (Double.isFinite(times) && times > 1) s.append(String.format(Locale.ROOT, " (%.0f times smaller)", times));
+        else if (Double.isFinite(times) && times > 0) s.append(String.format(Locale.ROOT, " (%.0f times larger)", 1 / times));
+        s.append(". ");
+        if (smallerRatio && smallerFirst) {
+            s.append("That is the vanishing gradient: every sigmoid multiplies the backward signal by its derivative, at most 0.25, ")
+                    .append("so the layers far from the loss learn slowest; ReLU passes it on with derivative 1 wherever a unit is active.");
+        }
+        if (relu.undefined() > 0) {
+            s.append(String.format(Locale.ROOT, " %d ReLU epochs had no gradient at all in %s (the ReLUs above it were off for every "
+                    + "input, so nothing came back) and are left out of the ratio.", relu.undefined(), last));
+        }
+        return s.toString();
+    }
+
+    /** The step's answer.md: the question, the settings, the table and the verdict. */
+    public String answerMd() {
+        return "# " + QUESTION + "\n\nSetup: " + study.describe() + ".\n\n```\n" + table() + "```\n\n" + verdict() + "\n";
+    }
+
+    @Override
+    public void markdown(Markdown md) {
+        DeepResult.settings(md, study, runs);
+        if (readFromDeep()) {
+            md.paragraph("These are **the same " + runs.size() + " nets as step 2** (" + md.link(from, "deep") + "): gradnorms read what deep "
+                    + "recorded while training them (`--from`: the same seeds, settings and data, and the gradient norms of every epoch) "
+                    + "instead of training them again.");
+        }
+        normsAtSomeEpochs(md);
+        List<String> layers = layers();
+        var header = new ArrayList<String>(List.of("activation"));
+        layers.forEach(l -> header.add("median norm " + l));
+        header.add("median ratio " + layers.get(0) + "/" + layers.get(layers.size() - 1));
+        header.add("shrink per layer");
+        var rows = new ArrayList<List<String>>();
+        for (var e : layerStats.entrySet()) {
+            var row = new ArrayList<String>(List.of(e.getKey().displayName()));
+            for (double m : e.getValue().medianNorm()) row.add(Format.scientific(m));
+            row.add(String.format(Locale.ROOT, "%.3f", e.getValue().medianRatio()));
+            row.add(String.format(Locale.ROOT, "%.3f", e.getValue().perLayerFactor()));
+            rows.add(row);
+        }
+        md.paragraph("Median weight-gradient norms over all epochs and runs, and the median ratio of the first to the last hidden layer's "
+                + "norm (" + md.link(dir.resolve("answer.md")) + "):");
+        md.table(header, rows);
+        md.question(QUESTION, verdict());
+        for (Path file : files) if (file.toString().endsWith(".png")) md.image(file, step() + ": " + file.getFileName());
+    }
+
+    /** Run 1's norm of every hidden layer at a few epochs, per activation: how the layers' norms relate. */
+    private void normsAtSomeEpochs(Markdown md) {
+        List<Run> first = runs.stream().filter(r -> r.run() == 1).toList();
+        int lastEpoch = first.stream().mapToInt(r -> r.epochs().size() - 1).max().orElse(-1);
+        if (lastEpoch < 0) return;
+        var rows = new ArrayList<List<String>>();
+        for (Run run : first) {
+            for (int e : Markdown.sample(lastEpoch + 1, 4)) {
+                var row = new ArrayList<String>(List.of(run.activation().displayName(), String.valueOf(e)));
+                double[] norms = e < run.epochs().size() ? run.gradNorms()[e] : null;   // a diverged run may have stopped earlier
+                for (int k = 0; k < run.layers().size(); k++) row.add(norms == null ? "–" : Format.scientific(norms[k]));
+                rows.add(row);
+            }
+        }
+        var header = new ArrayList<String>(List.of("activation", "epoch"));
+        header.addAll(layers());
+        md.paragraph("Weight-gradient L2 norm of every hidden layer in run 1 at some epochs (all epochs and runs: "
+                + md.link(dir.resolve("gradnorms.csv")) + "):");
+        md.table(header, rows);
+    }
+
+    /** The table and the verdict, as the console shows them. */
+    @Override
+    public String toString() {
+        return table() + "\n" + verdict();
+    }
+}

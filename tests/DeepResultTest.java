@@ -1,0 +1,143 @@
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import nn.Activation;
+import nn.Training;
+import report.DeepResult;
+import report.Markdown;
+import study.Run;
+import study.Stats;
+import study.Study;
+
+/** Step 2's answer, written by {@link DeepResult#answer()}, on hand-made studies: every case of its first sentence. */
+class DeepResultTest {
+    static final Path DIR = Path.of("out", "deep");
+
+    /** A study of {@code runs} runs per activation of 3 x 8 nets, seeds from 0, 10 epochs. */
+    static Study study(int runs, Activation... activations) {
+        return new Study(3, 8, List.of(activations), runs, 0L, 10, 0.01, 0.99, "hand-made data");
+    }
+
+    /** A finished run with that final test accuracy; every epoch's norms are {@code norms} (hidden1..hidden3). */
+    static Run finished(Activation a, int run, double testAccuracy, double... norms) {
+        return run(a, run, 10, new Run.Result(0.7 - testAccuracy / 2, testAccuracy, testAccuracy), null, norms);
+    }
+
+    static Run diverged(Activation a, int run, int epochs) {
+        return run(a, run, epochs, null, a + " run " + run + " diverged at epoch " + epochs + ": loss is NaN", 1e-2, 1e-2, 1e-2);
+    }
+
+    static Run run(Activation a, int run, int epochs, Run.Result result, String diverged, double... norms) {
+        var rows = new ArrayList<Training.Epoch>();
+        double[][] perLayer = new double[epochs][];
+        for (int e = 0; e < epochs; e++) {
+            rows.add(new Training.Epoch(e, 0.7 - 0.01 * e, 0.5, 0.5));
+            perLayer[e] = norms.clone();
+        }
+        List<String> layers = List.of("hidden1", "hidden2", "hidden3").subList(0, norms.length);
+        return new Run(a, run, (long) run - 1, rows, layers, Map.of(Run.GRAD_NORM, perLayer), result, diverged, Double.NaN);
+    }
+
+    static DeepResult result(Study study, Run... runs) {
+        return DeepResult.of(study, List.of(runs), DIR, List.of(DIR.resolve("boundaries.png"), DIR.resolve("runs.csv")));
+    }
+
+    @Test
+    void reluWinningEveryPairIsYesButNotAProof() {
+        var r = result(study(3, Activation.RELU, Activation.SIGMOID),
+                finished(Activation.RELU, 1, 0.98, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 1, 0.90, 1e-5, 1e-4, 1e-3),
+                finished(Activation.RELU, 2, 0.97, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 2, 0.96, 1e-5, 1e-4, 1e-3),
+                finished(Activation.RELU, 3, 0.99, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 3, 0.50, 1e-5, 1e-4, 1e-3));
+        assertEquals(new DeepResult.Pairs(3, 0, 0), r.pairs());
+        String answer = r.answer();
+        assertTrue(answer.startsWith("In these runs, yes: ReLU beat Sigmoid in all 3 paired runs (same initial weights). "
+                + "But 3 runs per activation cannot prove \"always\""), answer);
+        assertTrue(answer.contains("Mean test accuracy 98.0% (ReLU) vs 78.7% (Sigmoid); best 99.0% vs 96.0%, worst 97.0% vs 50.0%."), answer);
+        assertTrue(answer.contains("Runs that never left chance (test accuracy <= 55%): ReLU 0 of 3, Sigmoid 1 of 3."), answer);
+        assertTrue(answer.contains("was 1.00e-05 for Sigmoid vs 1.00e-02 for ReLU, 1000 times smaller"), answer);
+        assertTrue(answer.contains("each of the 4 sigmoid layers") && answer.contains("(none of the 3 ReLU runs here, but other seeds can)"), answer);
+        assertFalse(answer.contains("Diverged"), answer);
+    }
+
+    @Test
+    void equalAccuraciesInEveryPairAreNeither() {
+        var r = result(study(2, Activation.RELU, Activation.SIGMOID),
+                finished(Activation.RELU, 1, 0.98, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 1, 0.98, 1e-5, 1e-4, 1e-3),
+                finished(Activation.RELU, 2, 0.97, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 2, 0.97, 1e-5, 1e-4, 1e-3));
+        assertEquals(new DeepResult.Pairs(0, 0, 2), r.pairs());
+        assertTrue(r.answer().startsWith("Neither: all 2 paired runs (same initial weights) ended at the same test accuracy. "), r.answer());
+    }
+
+    /** A ReLU run whose latent units died (at chance): not always, and the why counts it. */
+    @Test
+    void aReluRunAtChanceIsNotAlways() {
+        var r = result(study(3, Activation.RELU, Activation.SIGMOID),
+                finished(Activation.RELU, 1, 0.50, 0, 0, 0), finished(Activation.SIGMOID, 1, 0.90, 1e-5, 1e-4, 1e-3),
+                finished(Activation.RELU, 2, 0.98, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 2, 0.91, 1e-5, 1e-4, 1e-3),
+                finished(Activation.RELU, 3, 0.98, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 3, 0.98, 1e-5, 1e-4, 1e-3));
+        assertEquals(new DeepResult.Pairs(1, 1, 1), r.pairs());
+        assertEquals(1, r.summaries().get(Activation.RELU).atChance());
+        String answer = r.answer();
+        assertTrue(answer.startsWith("No, not always: Sigmoid beat ReLU in 1 of 3 paired runs (same initial weights), ReLU won 1, 1 tied. "), answer);
+        assertTrue(answer.contains("ReLU 1 of 3, Sigmoid 0 of 3.") && answer.contains("(1 of the 3 ReLU runs here)"), answer);
+    }
+
+    /** A diverged run has no result: it is left out of the pairs and the statistics, and counted as diverged. */
+    @Test
+    void aDivergedRunIsLeftOutOfThePairsAndCounted() {
+        var r = result(study(2, Activation.RELU, Activation.SIGMOID),
+                diverged(Activation.RELU, 1, 4), finished(Activation.SIGMOID, 1, 0.90, 1e-5, 1e-4, 1e-3),
+                finished(Activation.RELU, 2, 0.98, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 2, 0.91, 1e-5, 1e-4, 1e-3));
+        assertEquals(new DeepResult.Pairs(1, 0, 0), r.pairs());
+        assertEquals(List.of(r.runs().get(0)), r.diverged());
+        assertEquals(Stats.of(0.98), r.summaries().get(Activation.RELU).testAccuracy());
+        assertTrue(r.answer().contains(" Diverged (loss NaN or infinite): ReLU 1, Sigmoid 0."), r.answer());
+        assertTrue(r.table().contains("relu          2  98.0% ± 0.0%"), r.table());
+        var md = new Markdown(Path.of("out"));
+        r.markdown(md);
+        assertTrue(md.toString().contains("> **1 of 4 runs diverged (relu run 1 (seed 0)); the other runs and all files were written.**"), md.toString());
+    }
+
+    @Test
+    void noFinishedPairAndASingleActivationSaySo() {
+        var none = result(study(1, Activation.RELU, Activation.SIGMOID), diverged(Activation.RELU, 1, 0), finished(Activation.SIGMOID, 1, 0.9, 1, 1, 1));
+        assertTrue(none.answer().startsWith("No pair of runs finished for both activations, so no paired comparison is possible. "), none.answer());
+        var only = result(study(2, Activation.SIGMOID), finished(Activation.SIGMOID, 1, 0.9, 1, 1, 1), finished(Activation.SIGMOID, 2, 0.5, 1, 1, 1));
+        assertEquals("Only Sigmoid was trained (--activation), so there is nothing to compare: its mean test accuracy was 70.0% over 2 runs, "
+                + "1 at chance. Run without --activation to compare ReLU and Sigmoid.", only.answer());
+    }
+
+    /** The console, answer.md and report.md carry the one answer. */
+    @Test
+    void consoleAnswerFileAndReportShareTheAnswer() {
+        var r = result(study(1, Activation.RELU, Activation.SIGMOID), finished(Activation.RELU, 1, 0.98, 1e-2, 1e-2, 1e-2),
+                finished(Activation.SIGMOID, 1, 0.5, 1e-5, 1e-4, 1e-3));
+        assertTrue(r.toString().endsWith(r.answer()));
+        assertTrue(r.answerMd().startsWith("# " + DeepResult.QUESTION + "\n\nSetup: " + r.study().describe() + ".\n\n```\n" + r.table()));
+        assertTrue(r.answerMd().endsWith(r.answer() + "\n"));
+        var md = new Markdown(Path.of("out"));
+        r.markdown(md);
+        String text = md.toString();
+        assertTrue(text.startsWith("Settings: `3 hidden layers x 8, relu and sigmoid, 1 run each (seed 0), 10 epochs"), text);
+        assertTrue(text.contains("**" + DeepResult.QUESTION + "**\n\n" + r.answer().strip()), text);
+        assertTrue(text.contains("[summary.json](deep/summary.json)") && text.contains("[runs.csv](deep/runs.csv)"), text);
+        assertTrue(text.contains("| ReLU | 1 | 98.0% ± 0.0% | 98.0% | 98.0% | 0 of 1 | 0 |"), text);
+        assertTrue(text.contains("| Sigmoid | 1 | 0 | 0.4500 | 50.0% | 50.0% |"), text);
+        assertTrue(text.contains("![deep: boundaries.png](deep/boundaries.png)"), text);
+        assertEquals("deep", r.step());
+    }
+
+    @Test
+    void statisticsAreTheSampleOnes() {
+        assertEquals(new Stats(4, 2.5, Math.sqrt(5.0 / 3), 1, 4, 2.5), Stats.of(4, 1, 3, 2));
+        assertEquals(new Stats(3, 2, 1, 1, 3, 2), Stats.of(3, 1, 2));
+        assertEquals(new Stats(1, 7, 0, 7, 7, 7), Stats.of(7));
+        assertTrue(Double.isNaN(Stats.of().median()) && Stats.of().n() == 0);
+    }
+}
