@@ -32,7 +32,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
+import java.util.function.Supplier;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import cli.BadInputException;
@@ -41,6 +42,7 @@ import cli.DivergedException;
 import cli.Output;
 import cli.Progress;
 import report.Report;
+import report.StepCommand;
 import report.StepResult;
 import speed.Nd4jSetup;
 
@@ -65,24 +67,24 @@ public class all implements Callable<Integer> {
 
     /**
      * One exercise step as this script runs it: its alias (= its output folder), its heading in the report, the options
-     * that shorten it for --quick, and how to run it: parse the arguments into the step's command and call its run().
+     * that shorten it for --quick, and a fresh command of it, whose options are parsed and whose run() gives its record.
      */
-    record Step(String alias, String heading, List<String> quickArgs, Function<String[], StepResult> run) {}
+    record Step(String alias, String heading, List<String> quickArgs, Supplier<StepCommand> command) {
+        /** Whether the step writes files (it has an --out option). */
+        boolean writesFiles() {
+            return new CommandLine(command.get()).getCommandSpec().findOption("--out") != null;
+        }
+    }
 
     static List<Step> steps() {
         return List.of(
-                new Step("moons", "Data: two moons", List.of(), a -> Cli.parse(new moons(), a).run()),
-                new Step("lecture", "Vanishing gradient, step 1: the lecture's network", List.of("--epochs", "300"),
-                        a -> Cli.parse(new lecture(), a).run()),
-                new Step("deep", "Vanishing gradient, step 2: deeper nets, ReLU vs Sigmoid", List.of("--runs", "2", "--epochs", "300"),
-                        a -> Cli.parse(new deep(), a).run()),
-                new Step("gradnorms", "Vanishing gradient, step 3: gradient norms per layer", List.of("--runs", "2", "--epochs", "300"),
-                        a -> Cli.parse(new gradnorms(), a).run()),
-                new Step("forward", "Backpropagation, step 2: the forward pass", List.of(), a -> Cli.parse(new forward(), a).run()),
-                new Step("backward", "Backpropagation, step 3: the backward pass and its gradient check", List.of(),
-                        a -> Cli.parse(new backward(), a).run()),
-                new Step("train-manual", "Backpropagation, step 4: training by hand", List.of("--epochs", "300"),
-                        a -> Cli.parse(new train_manual(), a).run()));
+                new Step("moons", "Data: two moons", List.of(), moons::new),
+                new Step("lecture", "Vanishing gradient, step 1: the lecture's network", List.of("--epochs", "300"), lecture::new),
+                new Step("deep", "Vanishing gradient, step 2: deeper nets, ReLU vs Sigmoid", List.of("--runs", "2", "--epochs", "300"), deep::new),
+                new Step("gradnorms", "Vanishing gradient, step 3: gradient norms per layer", List.of("--runs", "2", "--epochs", "300"), gradnorms::new),
+                new Step("forward", "Backpropagation, step 2: the forward pass", List.of(), forward::new),
+                new Step("backward", "Backpropagation, step 3: the backward pass and its gradient check", List.of(), backward::new),
+                new Step("train-manual", "Backpropagation, step 4: training by hand", List.of("--epochs", "300"), train_manual::new));
     }
 
     @Override
@@ -101,7 +103,8 @@ public class all implements Callable<Integer> {
         var sections = new ArrayList<Report.Section>();
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
-            var args = new ArrayList<>(List.of("--out", root.resolve(step.alias()).toString()));
+            var args = new ArrayList<String>();
+            if (step.writesFiles()) args.addAll(List.of("--out", root.resolve(step.alias()).toString()));
             boolean deepOk = sections.stream().anyMatch(s -> s.alias().equals("deep") && s.ok());
             if (step.alias().equals("gradnorms") && deepOk) args.addAll(List.of("--from", root.resolve("deep").toString()));
             else if (quick) args.addAll(step.quickArgs());
@@ -140,7 +143,8 @@ public class all implements Callable<Integer> {
         try {
             System.setOut(new PrintStream(new Tee(originalOut, console), true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(new Tee(originalErr, console), true, StandardCharsets.UTF_8));
-            result = step.run().apply(args.toArray(String[]::new));
+            result = Cli.parse(step.command().get(), args.toArray(String[]::new)).run();
+            if (result.failure() != null) failure = "diverged: " + result.failure();
         } catch (BadInputException e) {
             failure = "bad input: " + e.getMessage();
         } catch (DivergedException e) {

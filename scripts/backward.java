@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -38,10 +37,12 @@ import backprop.ManualBackprop;
 import backprop.ManualBackprop.Gradients;
 import backprop.TwoLayerNet;
 import cli.Cli;
+import cli.Output;
 import cli.TwoLayerNetOptions;
 import data.Npz;
 import data.Points;
 import data.TwoMoons;
+import report.StepCommand;
 import report.BackwardResult;
 
 /** Exercise 2, step 3: the hand-written backward pass against autodiff and finite differences; exit 1 if it fails. */
@@ -49,7 +50,7 @@ import report.BackwardResult;
         description = "Gradient check of the hand-written backward pass of x -> Linear -> ReLU -> Linear -> softmax -> CE "
                 + "against SameDiff autodiff and central differences (float64); exit 1 if a relative error exceeds "
                 + "the threshold.")
-public class backward implements Callable<Integer> {
+public class backward implements StepCommand {
     /** Relative errors above this fail the check; float64 hand vs autodiff agree to ~1e-15, vs differences ~1e-9. */
     static final double THRESHOLD = 1e-6;
     /** The finite-difference step: central differences err by ~eps^2 (truncation) + 1e-16/eps (rounding). */
@@ -80,6 +81,7 @@ public class backward implements Callable<Integer> {
 
     public BackwardResult run() {
         start.validate();
+        if (gradsOut != null) Output.requireNpzFile(gradsOut, "--grads-out");
 
         // data and model, float64 throughout: a gradient check needs the digits
         Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train");

@@ -93,11 +93,7 @@ public class bench implements Callable<Integer> {
     Path out;
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    static int run(String... args) {
-        return Cli.run(new bench(), args);
+        System.exit(Cli.run(new bench(), args));
     }
 
     /** One timed workload of one implementation: medians over the repeats. */

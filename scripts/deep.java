@@ -26,7 +26,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.XYChart;
@@ -43,6 +42,7 @@ import nn.Training;
 import plot.Charts;
 import plot.ConfidenceGrid;
 import plot.ConfidencePlot;
+import report.StepCommand;
 import report.DeepResult;
 import report.Format;
 import study.Run;
@@ -55,7 +55,7 @@ import study.Trainer;
         description = "Trains a deep net (default 3 hidden layers x 264) with ReLU and with Sigmoid, --runs seeds each, and "
                 + "compares them: runs.csv, history.csv, gradnorms.csv (per-layer gradient norms, which gradnorms --from reads), "
                 + "loss/accuracy curves, decision boundaries, a summary table, answer.md and summary.json. Run r of both activations starts from the same weights (torch seed S+r-1).")
-public class deep implements Callable<Integer> {
+public class deep implements StepCommand {
     /** Cells per side of a decision-boundary panel's confidence field. */
     static final int GRID = 120;
 
@@ -63,12 +63,7 @@ public class deep implements Callable<Integer> {
     StudyOptions options = new StudyOptions();
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    /** The exit code of the step run on {@code args} in this process (how scripts/all.java runs it). */
-    static int run(String... args) {
-        return Cli.run(new deep(), args);
+        System.exit(Cli.run(new deep(), args));
     }
 
     @Override

@@ -22,7 +22,6 @@
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -35,6 +34,7 @@ import cli.Cli;
 import cli.TwoLayerNetOptions;
 import data.Points;
 import data.TwoMoons;
+import report.StepCommand;
 import report.ForwardResult;
 import report.ForwardResult.Quantity;
 
@@ -42,7 +42,7 @@ import report.ForwardResult.Quantity;
 @Command(name = "forward", mixinStandardHelpOptions = true,
         description = "Forward pass x -> Linear -> ReLU -> Linear -> softmax -> CE on the first --batch training points; "
                 + "prints a1, h1, a2 (logits), p and the loss with their shapes.")
-public class forward implements Callable<Integer> {
+public class forward implements StepCommand {
     @Option(names = "--batch", description = "How many training points (the first ones; default ${DEFAULT-VALUE}).")
     int batch = 4;
 

@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.knowm.xchart.XYChart;
 import picocli.CommandLine.Command;
@@ -39,6 +38,7 @@ import cli.Output;
 import cli.StudyOptions;
 import nn.Activation;
 import plot.Charts;
+import report.StepCommand;
 import report.Format;
 import report.GradnormsResult;
 import study.Run;
@@ -52,7 +52,7 @@ import study.Trainer;
                 + "(default 3 hidden layers x 264, --runs seeds each): gradnorms.csv, history.csv, runs.csv, per-layer and "
                 + "first-layer plots (log axis), the first/last layer ratio and a verdict (answer.md). With --from it reads "
                 + "the nets deep trained (deep trains the same nets and records the same norms) instead of training them again.")
-public class gradnorms implements Callable<Integer> {
+public class gradnorms implements StepCommand {
     @Mixin
     StudyOptions options = new StudyOptions();
 
@@ -64,12 +64,7 @@ public class gradnorms implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String... args) {
-        System.exit(run(args));
-    }
-
-    /** The exit code of the step run on {@code args} in this process (how scripts/all.java runs it). */
-    static int run(String... args) {
-        return Cli.run(new gradnorms(), args);
+        System.exit(Cli.run(new gradnorms(), args));
     }
 
     @Override

@@ -23,7 +23,6 @@
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
@@ -42,6 +41,7 @@ import nn.Sgd;
 import nn.Training;
 import plot.Charts;
 import plot.ConfidencePlot;
+import report.StepCommand;
 import report.LectureResult;
 import report.PyTorchReference;
 import speed.Nd4jSetup;
@@ -49,7 +49,7 @@ import speed.Nd4jSetup;
 @Command(name = "lecture", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains the lecture's net (2 -> W -> 2 (latent) -> 2) full-batch with SGD + momentum and writes "
                 + "history.csv, confidence.png/.svg (input and latent space), loss.png/.svg and accuracy.png/.svg.")
-public class lecture implements Callable<Integer> {
+public class lecture implements StepCommand {
     static final int LECTURE_EPOCHS = 1000;
     static final int MAX_WIDTH = 1 << 16;
     static final int MAX_EPOCHS = 100_000_000;
@@ -149,15 +149,12 @@ public class lecture implements Callable<Integer> {
     }
 
     Activation validate() {
+        Activation activation = Activation.parse(activationName, "--activation");
         sgd.validate(MAX_EPOCHS);
         Cli.require(width >= 1 && width <= MAX_WIDTH, "--width must be an integer from 1 to " + MAX_WIDTH + ", got " + width);
         Cli.require(init == null || seed == null, "--seed and --init exclude each other: the initial weights come from one of them");
-        if (saveWeights != null) {
-            Cli.require(saveWeights.getFileName() != null && saveWeights.getFileName().toString().endsWith(".npz"),
-                    "--save-weights must name a .npz file, got " + saveWeights);
-            Output.prepareDir(saveWeights.toAbsolutePath().getParent(), "--save-weights");
-        }
-        return Activation.parse(activationName, "--activation");
+        if (saveWeights != null) Output.requireNpzFile(saveWeights, "--save-weights");
+        return activation;
     }
 
     long seed() {

@@ -28,7 +28,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.IntStream;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
@@ -49,6 +48,7 @@ import plot.ChartStyle;
 import plot.Charts;
 import plot.ConfidenceGrid;
 import plot.ConfidencePlot;
+import report.StepCommand;
 import report.MoonsResult;
 
 /**
@@ -58,7 +58,7 @@ import report.MoonsResult;
 @Command(name = "moons", mixinStandardHelpOptions = true,
         description = "Makes the two-moons data as scikit-learn 1.2.1 does (make_moons, StandardScaler on all points, "
                 + "train_test_split), writes raw.csv, train.csv, test.csv and moons.png.")
-public class moons implements Callable<Integer> {
+public class moons implements StepCommand {
     /** Beyond this the plot is a blot and the arrays a waste of memory; the lecture uses 1000. */
     static final int MAX_SAMPLES = 10_000_000;
 

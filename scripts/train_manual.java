@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -51,6 +50,7 @@ import plot.AnimatedGif;
 import plot.Charts;
 import plot.ConfidenceGrid;
 import plot.ConfidencePlot;
+import report.StepCommand;
 import report.TrainManualResult;
 import speed.Nd4jSetup;
 
@@ -58,7 +58,7 @@ import speed.Nd4jSetup;
 @Command(name = "train-manual", mixinStandardHelpOptions = true,
         description = "Train the 2-layer net by hand-written backprop and gradient descent; history.csv, loss.png, "
                 + "snapshots.png, boundary.gif in --out.")
-public class train_manual implements Callable<Integer> {
+public class train_manual implements StepCommand {
     /** Grid points per side of a snapshot's and of a GIF frame's decision boundary; frames of the GIF. */
     static final int SNAPSHOT_RESOLUTION = 200, FRAME_RESOLUTION = 120, FRAMES = 60;
 

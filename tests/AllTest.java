@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import cli.Cli;
 import cli.Progress;
 import report.Markdown;
+import report.BackwardResult;
 import report.Report;
 
 /** The main job, run on toy workloads: every step's section, the failures, the links of report.md. */
@@ -39,7 +40,7 @@ class AllTest {
         for (all.Step s : all.steps()) {
             var args = new ArrayList<>(TOY.getOrDefault(s.alias(), List.of()));
             args.addAll(extra.getOrDefault(s.alias(), List.of()));
-            steps.add(new all.Step(s.alias(), s.heading(), args, s.run()));
+            steps.add(new all.Step(s.alias(), s.heading(), args, s.command()));
         }
         return steps;
     }
@@ -66,8 +67,11 @@ class AllTest {
     void failingStepsAreReportedAndTheOthersStillRun(@TempDir Path tmp) throws IOException {
         var steps = new ArrayList<>(toySteps(Map.of("deep", List.of("--lr=-1"))));
         int backward = steps.indexOf(steps.stream().filter(s -> s.alias().equals("backward")).findFirst().orElseThrow());
-        steps.set(backward, new all.Step("backward", steps.get(backward).heading(), List.of(), a -> {
-            throw new IllegalStateException("a bug in backward");
+        steps.set(backward, new all.Step("backward", steps.get(backward).heading(), List.of(), () -> new backward() {
+            @Override
+            public BackwardResult run() {
+                throw new IllegalStateException("a bug in backward");
+            }
         }));
         List<Report.Section> sections = runToy(tmp, steps);
 

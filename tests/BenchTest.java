@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import cli.Cli;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The benchmark runs and reports; no timing is asserted (the machine is shared, and speed is BENCHMARKS.md's job). */
@@ -13,7 +14,7 @@ class BenchTest {
     @Test
     void tinyRunWritesBenchCsvWithEveryWorkload(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bench");
-        ScriptRun run = ScriptRun.of(bench::run, "--epochs", "3", "--repeat", "1", "--no-pytorch", "--out", out.toString());
+        ScriptRun run = ScriptRun.of(bench::new, "--epochs", "3", "--repeat", "1", "--no-pytorch", "--out", out.toString());
         String err = run.err();
         assertEquals(0, run.code(), err);
         List<String> lines = Files.readAllLines(out.resolve("bench.csv"));
@@ -41,7 +42,7 @@ class BenchTest {
 
     @Test
     void onlyRunsOneWorkload(@TempDir Path dir) throws Exception {
-        int code = bench.run("--epochs", "2", "--repeat", "1", "--no-pytorch", "--only", "lecture", "--out", dir.toString());
+        int code = Cli.run(new bench(), "--epochs", "2", "--repeat", "1", "--no-pytorch", "--only", "lecture", "--out", dir.toString());
         assertEquals(0, code);
         List<String> lines = Files.readAllLines(dir.resolve("bench.csv"));
         assertEquals(2, lines.size(), String.join("\n", lines));
@@ -61,7 +62,7 @@ class BenchTest {
             full[args.length] = "--no-pytorch";
             full[args.length + 1] = "--out";
             full[args.length + 2] = out.toString();
-            ScriptRun run = ScriptRun.of(bench::run, full);
+            ScriptRun run = ScriptRun.of(bench::new, full);
             String err = run.err();
             assertEquals(2, run.code(), String.join(" ", args) + ": " + err);
             assertEquals(1, err.strip().lines().count(), err);

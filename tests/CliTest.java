@@ -26,7 +26,7 @@ class CliTest {
 
     @Test
     void badInputIsOneLineAndExitCodeTwo() {
-        ScriptRun run = ScriptRun.of(args -> Cli.run(new Demo(), args), "--count", "-3");
+        ScriptRun run = ScriptRun.of(Demo::new, "--count", "-3");
         String err = run.err();
         assertEquals(2, run.code());
         assertEquals("error: --count must be a positive integer, got -3", err.strip());
@@ -34,12 +34,12 @@ class CliTest {
 
     @Test
     void unknownOptionAndNonNumberAreOneLine() {
-        ScriptRun run = ScriptRun.of(args -> Cli.run(new Demo(), args), "--bogus");
+        ScriptRun run = ScriptRun.of(Demo::new, "--bogus");
         String err = run.err();
         assertEquals(2, run.code());
         assertEquals(1, err.strip().lines().count(), err);
         assertTrue(err.contains("--bogus"), err);
-        run = ScriptRun.of(args -> Cli.run(new Demo(), args), "--count", "abc");
+        run = ScriptRun.of(Demo::new, "--count", "abc");
         err = run.err();
         assertEquals(2, run.code());
         assertEquals(1, err.strip().lines().count(), err);

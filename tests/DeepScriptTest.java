@@ -146,7 +146,7 @@ class DeepScriptTest {
                 {"--seed", "--seed", "-1"},
                 {"--jobs must be an integer from 1 to 256, got 0", "--jobs", "0"},
                 {"--test needs --train", "--test", TEST},
-                {"--init: no such file", "--init", tmp.resolve("nope.npz").toString()},
+                {"nope.npz: no such file", "--init", tmp.resolve("nope.npz").toString()},
                 {"--runs must be 1 with --init", "--init", INIT, "--width", "16", "--runs", "3"},
                 {"--save-weights", "--save-weights", tmp.resolve("no-such-dir").resolve("w.npz").toString()},
         }) {
@@ -154,7 +154,7 @@ class DeepScriptTest {
             System.arraycopy(c, 1, args, 0, c.length - 1);
             args[c.length - 1] = "--out";
             args[c.length] = o;
-            ScriptRun result = ScriptRun.of(a -> Cli.run(new deep(), a), args);
+            ScriptRun result = ScriptRun.of(deep::new, args);
             String err = result.err().strip();
             assertEquals(2, result.code(), String.join(" ", args) + ": " + err);
             assertEquals(1, err.lines().count(), err);

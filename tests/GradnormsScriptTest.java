@@ -120,7 +120,7 @@ class GradnormsScriptTest {
     }
 
     static void assertBadInput(Path out, String expectedInMessage, String... args) {
-        ScriptRun result = ScriptRun.of(a -> Cli.run(new gradnorms(), a), args);
+        ScriptRun result = ScriptRun.of(gradnorms::new, args);
         String err = result.err().strip();
         assertEquals(2, result.code(), err);
         assertEquals(1, err.lines().count(), err);
@@ -241,12 +241,12 @@ class GradnormsScriptTest {
     @Test
     void fromDeepKeepsDivergedRunsAsDiverged() throws IOException {
         Path deepOut = tmp.resolve("deep"), read = tmp.resolve("read");
-        ScriptRun trained = ScriptRun.of(a -> Cli.run(new deep(), a), "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
+        ScriptRun trained = ScriptRun.of(deep::new, "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
                 "--runs", "1", "--lr", "1e30", "--epochs", "20", "--out", deepOut.toString());
         assertEquals(3, trained.code(), trained.err());
         String deepError = trained.lastErrLine();
         assertTrue(deepError.startsWith("error: 1 of 2 runs diverged (relu run 1 (seed 0))"), deepError);
-        ScriptRun result = ScriptRun.of(a -> Cli.run(new gradnorms(), a), "--from", deepOut.toString(), "--out", read.toString());
+        ScriptRun result = ScriptRun.of(gradnorms::new, "--from", deepOut.toString(), "--out", read.toString());
         String last = result.lastErrLine();
         assertEquals(3, result.code(), last);
         assertEquals(deepError, last);
@@ -282,7 +282,7 @@ class GradnormsScriptTest {
     @Test
     void aDivergingRunIsReportedAndTheOtherRunsAreKept() throws IOException {
         Path out = tmp.resolve("out");
-        ScriptRun result = ScriptRun.of(a -> Cli.run(new gradnorms(), a), "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
+        ScriptRun result = ScriptRun.of(gradnorms::new, "--train", TRAIN.toString(), "--test", TEST.toString(), "--width", "8",
                 "--activation", "relu", "--runs", "2", "--lr", "1e30", "--epochs", "20", "--out", out.toString());
         String err = result.err();
         assertEquals(3, result.code(), err);

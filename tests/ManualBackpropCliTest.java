@@ -125,12 +125,12 @@ class ManualBackpropCliTest {
     void backwardExitsOneWhenTheCheckFails() {
         var failed = new BackwardResult(5, "test", 200, 0.5, 1e-6, 1e-6,
                 List.of(new BackwardResult.Check("dW1", new long[] {5, 2}, 1, 1e-3, 1, 1e-3)), null);
-        ScriptRun r = ScriptRun.of(args -> Cli.run(new backward() {
+        ScriptRun r = ScriptRun.of(() -> new backward() {
             @Override
             public BackwardResult run() {
                 return failed;
             }
-        }, args));
+        });
         assertEquals(1, r.code(), r.out() + r.err());
         assertTrue(r.out().contains(failed.verdict()), r.out());
     }

@@ -2,7 +2,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import cli.Cli;
 
@@ -11,18 +10,13 @@ record ScriptRun(int code, String out, String err) {
 
     /** Runs a fresh script command ({@code lecture::new}) on {@code args} as its main does, capturing both streams. */
     static ScriptRun of(Supplier<? extends Callable<Integer>> script, String... args) {
-        return of(a -> Cli.run(script.get(), a), args);
-    }
-
-    /** Runs {@code script} (a script's {@code run(String...)}) on {@code args}, capturing both streams. */
-    static ScriptRun of(Function<String[], Integer> script, String... args) {
         PrintStream oldOut = System.out, oldErr = System.err;
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
         try {
-            int code = script.apply(args);
+            int code = Cli.run(script.get(), args);
             return new ScriptRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(oldOut);

@@ -8,6 +8,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import cli.Cli;
 import data.Split;
 import data.TwoMoons;
 import nn.Activation;
@@ -37,7 +38,7 @@ class TrainingDivergenceTest {
 
     @Test
     void lectureWritesTheHistoryOfADivergedRunAndExits3(@TempDir Path out) throws Exception {
-        assertEquals(3, lecture.run("--lr", "1e30", "--out", out.toString()));
+        assertEquals(3, Cli.run(new lecture(), "--lr", "1e30", "--out", out.toString()));
         List<String> lines = Files.readAllLines(out.resolve("history.csv"));
         assertEquals("epoch,loss,train_acc,test_acc", lines.get(0));
         assertTrue(lines.size() >= 2, "no epochs kept: " + lines);

@@ -48,6 +48,18 @@ public final class Output {
         return dir;
     }
 
+    /**
+     * Checks, without creating anything, that {@code file} can be written as a .npz: its name ends in .npz, it is not a
+     * folder, and its folder exists and is writable (as torch.save and np.savez, it makes no folder).
+     */
+    public static void requireNpzFile(Path file, String option) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        Cli.require(name.endsWith(".npz") && name.length() > ".npz".length(), option + " must name a .npz file, got '" + file + "'");
+        Cli.require(!Files.isDirectory(file), option + ": " + file + " is a folder; expected a .npz file name");
+        Path dir = file.toAbsolutePath().getParent();
+        Cli.require(Files.isDirectory(dir) && Files.isWritable(dir), option + ": folder " + dir + " must exist and be writable");
+    }
+
     /** Writes {@code target} through {@code writer} into a temp file in the same folder, then renames it. */
     public static void atomically(Path target, FileWriter writer) {
         Path dir = target.toAbsolutePath().getParent();

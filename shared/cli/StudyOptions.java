@@ -92,7 +92,7 @@ public class StudyOptions {
         }
         var study = new Study(depth, width, activations, runs, init == null ? seed : null, sgd.epochs, sgd.lr, sgd.momentum, description);
         Map<String, INDArray> weights = init == null ? null : checkedInit(study);
-        if (saveWeights != null) checkWeightsFile(saveWeights);
+        if (saveWeights != null) Output.requireNpzFile(saveWeights, "--save-weights");
         Cli.require(jobs == null || jobs >= 1 && jobs <= MAX_JOBS, "--jobs must be an integer from 1 to " + MAX_JOBS + ", got " + jobs);
         int jobs = Math.min(study.nets(), this.jobs != null ? this.jobs : Runtime.getRuntime().availableProcessors());
         return new Trainer(study, data, weights, saveWeights, jobs);
@@ -111,23 +111,10 @@ public class StudyOptions {
         return a;
     }
 
-    /** The --init archive, with every key the study's nets need, of the right shape and finite. */
+    /** The --init archive, with exactly the keys the study's nets need, of the right shapes and finite. */
     Map<String, INDArray> checkedInit(Study study) {
         Map<String, INDArray> state = Npz.read(init, "--init");
-        study.newNet(Activation.RELU).loadStateDict(state, "--init");  // throws on a missing key or shape
-        for (var e : state.entrySet()) {
-            INDArray a = e.getValue();
-            boolean finite = a.isEmpty() || !(a.isNaN().any() || a.isInfinite().any());
-            Cli.require(finite, "--init: key '" + e.getKey() + "' holds NaN or infinite values; expected finite weights");
-        }
+        study.newNet(Activation.RELU).loadStateDict(state, "--init");  // PyTorch's strict rule: keys, shapes, finite
         return state;
-    }
-
-    static void checkWeightsFile(Path file) {
-        Cli.require(file.getFileName() != null && file.getFileName().toString().endsWith(".npz") && file.getFileName().toString().length() > 4,
-                "--save-weights must name a .npz file, got " + file);
-        Path dir = file.toAbsolutePath().getParent();
-        Cli.require(Files.isDirectory(dir) && Files.isWritable(dir), "--save-weights: folder " + dir + " must exist and be writable");
-        Cli.require(!Files.isDirectory(file), "--save-weights: " + file + " is a folder; expected a .npz file name");
     }
 }

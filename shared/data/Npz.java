@@ -131,12 +131,6 @@ public final class Npz {
 
     /** The same checks on arrays already read (see {@link #readStateDict}). */
     public static Map<String, INDArray> stateDict(Map<String, INDArray> arrays, String option, Map<String, long[]> shapes, DataType type) {
-        for (String key : arrays.keySet()) {
-            if (!shapes.containsKey(key)) {
-                throw new BadInputException(option + ": unexpected key '" + key + "' (as PyTorch's strict load_state_dict, a net of "
-                        + "this shape takes exactly " + String.join(", ", shapes.keySet()) + ")");
-            }
-        }
         var state = new LinkedHashMap<String, INDArray>();
         for (var e : shapes.entrySet()) {
             INDArray a = require(arrays, e.getKey(), e.getValue(), option);
@@ -145,6 +139,12 @@ public final class Npz {
                 throw new BadInputException(option + ": key '" + e.getKey() + "' holds NaN or infinite values; expected finite weights");
             }
             state.put(e.getKey(), converted);
+        }
+        for (String key : arrays.keySet()) {
+            if (!shapes.containsKey(key)) {
+                throw new BadInputException(option + ": unexpected key '" + key + "' (as PyTorch's strict load_state_dict, a net of "
+                        + "this shape takes exactly " + String.join(", ", shapes.keySet()) + ")");
+            }
         }
         return state;
     }

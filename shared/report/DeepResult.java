@@ -20,6 +20,12 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
         List<Path> files) implements StepResult {
     public static final String QUESTION = "Is one architecture always better, and why?";
 
+    /** Diverged runs fail the step, although every file and the other runs' numbers are there. */
+    @Override
+    public String failure() {
+        return Run.divergence(runs);
+    }
+
     /** Of the runs r where both activations finished: in how many ReLU ended with the higher test accuracy, Sigmoid, neither. */
     public record Pairs(int reluWins, int sigmoidWins, int ties) {
         public int count() {

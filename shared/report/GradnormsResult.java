@@ -22,6 +22,12 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
         List<Path> files) implements StepResult {
     public static final String QUESTION = "Does Sigmoid show the vanishing gradient more clearly?";
 
+    /** Diverged runs fail the step, although every file and the other runs' numbers are there. */
+    @Override
+    public String failure() {
+        return Run.divergence(runs);
+    }
+
     /**
      * One activation's norms: the median of every hidden layer's norm over all epochs and runs, and the median over all
      * (run, epoch) of the ratio norm(hidden1) / norm(hiddenN). Epochs whose last-layer norm is 0 (dead ReLUs: no

@@ -22,6 +22,14 @@ public interface StepResult {
                 ? f.getFileName().toString() : f.toString()).toList()) + " to " + dir;
     }
 
+    /**
+     * Why the step counts as failed although it has a result to show (e.g. some of its runs diverged), or null. A step
+     * that cannot produce a result throws instead.
+     */
+    default String failure() {
+        return null;
+    }
+
     /** The step's part of report.md: settings, tables, figures, the answers to the sheet's questions. */
     void markdown(Markdown md);
 }

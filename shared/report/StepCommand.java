@@ -1,0 +1,12 @@
+package report;
+
+import java.util.concurrent.Callable;
+
+/**
+ * An exercise step as a picocli command: {@code call()} runs it from the command line (printing what it found and
+ * returning the exit code), {@link #run()} runs it in-process and returns its record, as {@code all} and the tests do.
+ */
+public interface StepCommand extends Callable<Integer> {
+    /** The step itself: data, model, train, record, plot, answer. */
+    StepResult run();
+}
