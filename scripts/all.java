@@ -168,8 +168,8 @@ public class all implements Callable<Integer> {
         try (InputStream in = all.class.getResourceAsStream("/backprop.md")) {
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             // its headings sit under the report's step heading (level 2)
-            return "**Backpropagation, step 1: the forward and backward pass on paper** (scripts/backprop.md):\n\n"
-                    + text.replaceAll("(?m)^#", "###");
+            return "The derivation, as scripts/backprop.md has it (the code of the next steps follows it line by line):\n\n"
+                + text.replaceFirst("^# [^\n]*\n", "").replaceAll("(?m)^#", "##");
         } catch (IOException | NullPointerException e) {
             return "The derivation is in scripts/backprop.md.";
         }

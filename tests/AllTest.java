@@ -101,7 +101,7 @@ class AllTest {
         for (String question : List.of("Verify that the results are as expected.", "Is one architecture always better", "Does Sigmoid show the vanishing gradient more clearly?")) {
             assertTrue(report.contains("**" + question), question);
         }
-        assertTrue(report.contains("Backpropagation, step 1: the forward and backward pass on paper"), "the derivation is embedded");
+        assertTrue(report.contains("## Backpropagation, step 1: the forward and backward pass on paper\n") && report.contains("### 3. Backward pass, batch form"), "the derivation is embedded");
         assertTrue(report.contains("](gradnorms/gradnorms.png)"));
         assertLinksResolve(tmp, report);
     }

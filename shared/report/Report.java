@@ -47,8 +47,8 @@ public final class Report {
         md.table(List.of("step", "status", "wall time", "outputs"), rows);
         for (int i = 0; i < sections.size(); i++) {
             Section s = sections.get(i);
+            if (s.derivation() != null) md.heading(2, "Backpropagation, step 1: the forward and backward pass on paper").paragraph(s.derivation());
             md.heading(2, title(i, s));
-            if (s.derivation() != null) md.paragraph(s.derivation());
             String command = String.join(" ", s.command().stream().map(a -> Files.exists(Path.of(a)) ? md.relative(Path.of(a)) : a).toList());
             md.paragraph("Ran `./jbang " + s.alias() + (command.isEmpty() ? "" : " " + command) + "` in " + Progress.duration(s.seconds())
                     + (s.log() != null ? " (" + md.link(s.log(), "console output") + ")." : "."));
