@@ -33,8 +33,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import backprop.ManualBackprop;
 import backprop.ManualBackprop.Gradients;
+import backprop.ManualBackprop;
 import backprop.TwoLayerNet;
 import cli.Cli;
 import cli.Output;
@@ -42,8 +42,8 @@ import cli.TwoLayerNetOptions;
 import data.Npz;
 import data.Points;
 import data.TwoMoons;
-import report.StepCommand;
 import report.BackwardResult;
+import report.StepCommand;
 
 /** Exercise 2, step 3: the hand-written backward pass against autodiff and finite differences; exit 1 if it fails. */
 @Command(name = "backward", mixinStandardHelpOptions = true,

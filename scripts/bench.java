@@ -1,4 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
+// The speed of the lecture's workloads next to PyTorch's, measured in the same run: our training loops and the
+// PyTorch script scripts/bench_pytorch.py, interleaved, one thread each; ms/epoch, GFLOP/s against the machine's sgemm
+// peak, memory over epochs, start-up. See BENCHMARKS.md for the method and the numbers.
+//
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}

@@ -34,9 +34,9 @@ import cli.Cli;
 import cli.TwoLayerNetOptions;
 import data.Points;
 import data.TwoMoons;
-import report.StepCommand;
-import report.ForwardResult;
 import report.ForwardResult.Quantity;
+import report.ForwardResult;
+import report.StepCommand;
 
 /** Exercise 2, step 2: the forward pass of a small batch, every intermediate printed with its shape. */
 @Command(name = "forward", mixinStandardHelpOptions = true,

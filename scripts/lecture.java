@@ -41,9 +41,9 @@ import nn.Sgd;
 import nn.Training;
 import plot.Charts;
 import plot.ConfidencePlot;
-import report.StepCommand;
 import report.LectureResult;
 import report.PyTorchReference;
+import report.StepCommand;
 import speed.Nd4jSetup;
 
 @Command(name = "lecture", mixinStandardHelpOptions = true, sortOptions = false,

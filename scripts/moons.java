@@ -30,8 +30,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler.LegendLayout;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.markers.Marker;
@@ -48,8 +48,8 @@ import plot.ChartStyle;
 import plot.Charts;
 import plot.ConfidenceGrid;
 import plot.ConfidencePlot;
-import report.StepCommand;
 import report.MoonsResult;
+import report.StepCommand;
 
 /**
  * Step 0 of both lessons: the two-moons data exactly as scikit-learn makes it. Writes the raw points, the

@@ -1,4 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
+// JShell for tinkering without a build: ND4J, XChart and every package of shared/ imported, so that
+// var data = TwoMoons.lecture(); works as typed, and Show.confidence(net, data.test()) draws a figure.
+//
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
@@ -22,9 +25,9 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.zip.ZipFile;
 import jdk.jshell.tool.JavaShellToolBuilder;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * JShell with ND4J, XChart and every package of shared/ imported, for tinkering without a build:

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import cli.Cli;
 import cli.Progress;
-import report.Markdown;
 import report.BackwardResult;
+import report.Markdown;
 import report.Report;
 
 /** The main job, run on toy workloads: every step's section, the failures, the links of report.md. */

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import cli.Cli;
 import org.junit.jupiter.api.io.TempDir;
+import cli.Cli;
 
 /** The benchmark runs and reports; no timing is asserted (the machine is shared, and speed is BENCHMARKS.md's job). */
 class BenchTest {

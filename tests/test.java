@@ -1,4 +1,7 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
+// Runs every JUnit 5 test class under tests/ (compiled with shared/ and scripts/) and ends with the line
+// "N passed, N failed, N skipped".
+//
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
@@ -33,7 +36,6 @@ import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import cli.Cli;

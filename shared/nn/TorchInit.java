@@ -1,8 +1,8 @@
 package nn;
 
-import data.MersenneTwister;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import data.MersenneTwister;
 
 /**
  * PyTorch's default initial weights, bit for bit: {@code torch.manual_seed(seed)} followed by constructing

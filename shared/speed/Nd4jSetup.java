@@ -2,8 +2,8 @@ package speed;
 
 import java.util.Locale;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.Nd4jBlas;
 import org.nd4j.nativeblas.NativeOpsHolder;
+import org.nd4j.nativeblas.Nd4jBlas;
 
 /**
  * ND4J's thread settings. ND4J reads OMP_NUM_THREADS once, when its native library loads, and otherwise uses one
