@@ -122,7 +122,7 @@ public class lecture implements StepCommand {
                     e -> { if (e.epoch() % 100 == 0) System.out.println(Training.progressLine(e)); });
         } catch (Training.Diverged e) {
             Output.writeString(dir.resolve("history.csv"), e.history().csv());   // keep the epochs before the divergence
-            throw e;
+            throw new DivergedException(e.getMessage() + "; history.csv keeps the " + e.history().epochs().size() + " epochs before it");
         }
 
         // record: the history, and the net after its last update (which a huge --lr can still blow up)

@@ -97,11 +97,11 @@ class DeepResultTest {
         assertEquals(new DeepResult.Pairs(1, 0, 0), r.pairs());
         assertEquals(List.of(r.runs().get(0)), r.diverged());
         assertEquals(Stats.of(0.98), r.summaries().get(Activation.RELU).testAccuracy());
-        assertTrue(r.answer().contains(" Diverged (loss NaN or infinite): ReLU 1, Sigmoid 0."), r.answer());
+        assertTrue(r.answer().contains(" Diverged (loss NaN, infinite or above 10^6): ReLU 1, Sigmoid 0."), r.answer());
         assertTrue(r.table().contains("relu          2  98.0% ± 0.0%"), r.table());
         var md = new Markdown(Path.of("out"));
         r.markdown(md);
-        assertTrue(md.toString().contains("> **1 of 4 runs diverged (relu run 1 (seed 0)); the other runs and all files were written.**"), md.toString());
+        assertTrue(md.toString().contains("> **1 of 4 runs diverged (relu run 1 (seed 0) at epoch 4); the other runs and all files were written.**"), md.toString());
     }
 
     @Test

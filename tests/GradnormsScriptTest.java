@@ -245,7 +245,7 @@ class GradnormsScriptTest {
                 "--runs", "1", "--lr", "1e30", "--epochs", "20", "--out", deepOut.toString());
         assertEquals(3, trained.code(), trained.err());
         String deepError = trained.lastErrLine();
-        assertTrue(deepError.startsWith("error: 1 of 2 runs diverged (relu run 1 (seed 0))"), deepError);
+        assertTrue(deepError.startsWith("error: 2 of 2 runs diverged (relu run 1 (seed 0) at epoch 1, sigmoid run 1 (seed 0) at epoch "), deepError);
         ScriptRun result = ScriptRun.of(gradnorms::new, "--from", deepOut.toString(), "--out", read.toString());
         String last = result.lastErrLine();
         assertEquals(3, result.code(), last);
@@ -287,7 +287,7 @@ class GradnormsScriptTest {
         String err = result.err();
         assertEquals(3, result.code(), err);
         String last = err.strip().lines().reduce((a, b) -> b).orElseThrow();
-        assertTrue(last.startsWith("error: 2 of 2 runs diverged (relu run 1 (seed 0), relu run 2 (seed 1))"), last);
+        assertTrue(last.startsWith("error: 2 of 2 runs diverged (relu run 1 (seed 0) at epoch 1, relu run 2 (seed 1) at epoch 1)"), last);
         List<String[]> runs = rows(out.resolve("runs.csv"));
         assertEquals(2, runs.size());
         assertEquals("NaN", runs.get(1)[3]);

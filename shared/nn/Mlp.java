@@ -104,6 +104,17 @@ public final class Mlp {
         return layers.stream().filter(l -> l.name().startsWith("hidden")).toList();
     }
 
+    /**
+     * The activated outputs [n, units] of the hidden layers in the last pass over a batch of {@code x}'s size (this
+     * net's buffers, overwritten by the next such pass): what training diagnostics read, e.g. which ReLUs are off.
+     */
+    public List<INDArray> hiddenOutputs(INDArray x) {
+        Buffers b = buffersFor(x);
+        var outputs = new ArrayList<INDArray>();
+        for (int i = 0; i < layers.size(); i++) if (layers.get(i).name().startsWith("hidden")) outputs.add(b.outputs[i]);
+        return outputs;
+    }
+
     public Linear layer(String name) {
         for (Linear layer : layers) if (layer.name().equals(name)) return layer;
         throw new IllegalArgumentException("no layer '" + name + "'; layers are " + layers.stream().map(Linear::name).toList());

@@ -3,9 +3,10 @@ package nn;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Consumer;
-import java.util.function.ToDoubleFunction;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import cli.DivergedException;
@@ -15,15 +16,39 @@ import speed.Elementwise;
 /**
  * The full-batch training loop of the lecture scripts: per epoch {@code zero_grad; loss = CE(model(X), y);
  * loss.backward(); opt.step()}. Each epoch's row describes the parameters its forward pass used (before its update):
- * that pass's loss and train accuracy, the test accuracy of the same parameters, and the L2 norm of every hidden
- * layer's weight gradient ({@code layer.weight.grad.norm()}).
+ * that pass's loss and train accuracy and the test accuracy of the same parameters. Per epoch and hidden layer it also
+ * records what the sheet asks to watch: the L2 norm of the weight gradient ({@code layer.weight.grad.norm()}), what
+ * the optimiser step changed in the weights ({@code ||W_after - W_before||}), the weights' norm before the step and
+ * the ratio of the two, and, at the forward pass, the share of dead ReLU units (0 for every training point) and of
+ * saturated sigmoid outputs ({@code h (1 - h) < 0.01}; NaN where a measure does not apply to the activation).
  */
 public final class Training {
+    /** The per-layer quantities of a {@link History}, by the name of their CSV column. */
+    public static final String GRAD_NORM = "norm", UPDATE_NORM = "update_norm", WEIGHT_NORM = "weight_norm",
+            UPDATE_RATIO = "update_ratio", DEAD_FRACTION = "dead_fraction", SATURATED_FRACTION = "saturated_fraction";
+    public static final List<String> PER_LAYER = List.of(GRAD_NORM, UPDATE_NORM, WEIGHT_NORM, UPDATE_RATIO, DEAD_FRACTION,
+            SATURATED_FRACTION);
+    /** A loss above this counts as diverged, as a NaN or infinite one does: the two classes' logits are 10^6 apart. */
+    public static final double DIVERGED_LOSS = 1e6;
+
     /** One epoch: the loss of its forward pass and the accuracies of the parameters that pass used. */
     public record Epoch(int epoch, double loss, double trainAccuracy, double testAccuracy) {}
 
-    /** What a run recorded: one row per epoch and {@code gradNorms[epoch][k]} for hidden layer k. */
-    public record History(List<Epoch> epochs, List<String> hiddenLayers, double[][] gradNorms) {
+    /**
+     * What a run recorded: one row per epoch and, per quantity of {@link #PER_LAYER} (possibly only some of them),
+     * {@code perLayer.get(name)[epoch][k]} for hidden layer k.
+     */
+    public record History(List<Epoch> epochs, List<String> hiddenLayers, Map<String, double[][]> perLayer) {
+        /** A history with only the weight-gradient norms (or none, for a net without hidden layers of its own). */
+        public History(List<Epoch> epochs, List<String> hiddenLayers, double[][] gradNorms) {
+            this(epochs, hiddenLayers, Map.of(GRAD_NORM, gradNorms));
+        }
+
+        /** {@code gradNorms()[epoch][k]}: hidden layer k's weight-gradient norm in that epoch. */
+        public double[][] gradNorms() {
+            return perLayer.get(GRAD_NORM);
+        }
+
         public Epoch last() {
             return epochs.get(epochs.size() - 1);
         }
@@ -89,33 +114,90 @@ public final class Training {
 
     /**
      * Trains {@code net} for {@code epochs} full-batch epochs on {@code train}, evaluating {@code test} each epoch
-     * (null: no test set, test accuracy NaN); {@code progress} sees every row as soon as it exists. A NaN or infinite
-     * loss stops the run with a {@link Diverged} exception naming {@code run} and the epoch and holding the history
-     * of the epochs before it.
+     * (null: no test set, test accuracy NaN); {@code progress} sees every row as soon as it exists. A loss that is NaN,
+     * infinite or above {@link #DIVERGED_LOSS} stops the run with a {@link Diverged} exception naming {@code run} and
+     * the epoch and holding the history of the epochs before it.
      */
     public static History run(String run, Mlp net, Sgd sgd, Points train, Points test, int epochs, Consumer<Epoch> progress) {
         INDArray xTrain = train.features(net.dataType());
         INDArray xTest = test == null ? null : test.features(net.dataType());
         List<Linear> hidden = net.hiddenLayers();
         List<String> names = hidden.stream().map(Linear::name).toList();
-        // Norms are summed in double: a float sum over 264 x 264 squares is off by ~1e-5 relative, PyTorch's by less.
-        ToDoubleFunction<INDArray> norm = net.dataType() == DataType.FLOAT ? Elementwise::norm : a -> a.norm2Number().doubleValue();
         var rows = new ArrayList<Epoch>(epochs);
-        double[][] gradNorms = new double[epochs][hidden.size()];
+        var perLayer = new LinkedHashMap<String, double[][]>();
+        for (String quantity : PER_LAYER) perLayer.put(quantity, new double[epochs][hidden.size()]);
+        var watch = new Diagnostics(net, hidden);
         for (int epoch = 0; epoch < epochs; epoch++) {
             Mlp.Evaluation fit = net.backward(xTrain, train.y());
-            if (!Double.isFinite(fit.loss())) {
-                var before = new History(rows, names, Arrays.copyOf(gradNorms, epoch));
-                throw new Diverged(run + " diverged at epoch " + epoch + ": loss is " + fit.loss() + " (try a smaller --lr)", before);
+            if (!(fit.loss() <= DIVERGED_LOSS)) {   // NaN too
+                var before = new LinkedHashMap<String, double[][]>();
+                for (var e : perLayer.entrySet()) before.put(e.getKey(), Arrays.copyOf(e.getValue(), epoch));
+                String why = Double.isFinite(fit.loss()) ? "loss " + fit.loss() + " is above " + DIVERGED_LOSS : "loss is " + fit.loss();
+                throw new Diverged(run + " diverged at epoch " + epoch + ": " + why + " (try a smaller --lr)", new History(rows, names, before));
             }
-            for (int k = 0; k < hidden.size(); k++) gradNorms[epoch][k] = norm.applyAsDouble(hidden.get(k).weightGrad());
+            watch.afterBackward(epoch, xTrain, perLayer);
             double testAccuracy = xTest == null ? Double.NaN : CrossEntropy.accuracy(net.logits(xTest), test.y());
             sgd.step();
+            watch.afterStep(epoch, perLayer);
             var row = new Epoch(epoch, fit.loss(), fit.accuracy(), testAccuracy);
             rows.add(row);
             progress.accept(row);
         }
-        return new History(rows, names, gradNorms);
+        return new History(rows, names, perLayer);
+    }
+
+    /** The per-layer measurements of one epoch (float nets through the loops of {@link Elementwise}). */
+    private static final class Diagnostics {
+        final Mlp net;
+        final List<Linear> hidden;
+        final boolean inFloat;
+        /** Each hidden layer's weights before the step. */
+        final float[][] before;
+        final double[][] beforeDouble;
+
+        Diagnostics(Mlp net, List<Linear> hidden) {
+            this.net = net;
+            this.hidden = hidden;
+            inFloat = net.dataType() == DataType.FLOAT;
+            before = new float[hidden.size()][];
+            beforeDouble = new double[hidden.size()][];
+            for (int k = 0; k < hidden.size(); k++) {
+                if (inFloat) before[k] = new float[(int) hidden.get(k).weight().length()];
+            }
+        }
+
+        /** Gradient norms, weight norms, dead and saturated units; and the weights as they are before the step. */
+        void afterBackward(int epoch, INDArray x, Map<String, double[][]> perLayer) {
+            List<INDArray> outputs = net.hiddenOutputs(x);
+            for (int k = 0; k < hidden.size(); k++) {
+                INDArray w = hidden.get(k).weight(), h = outputs.get(k);
+                perLayer.get(GRAD_NORM)[epoch][k] = norm(hidden.get(k).weightGrad());
+                perLayer.get(WEIGHT_NORM)[epoch][k] = norm(w);
+                if (inFloat) Elementwise.copy(w, before[k]);
+                else beforeDouble[k] = w.dup('f').data().asDouble();
+                boolean relu = net.activation() == Activation.RELU, sigmoid = net.activation() == Activation.SIGMOID;
+                perLayer.get(DEAD_FRACTION)[epoch][k] = !relu ? Double.NaN : inFloat ? Elementwise.zeroColumnsFraction(h)
+                        : h.max(0).eq(0).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+                perLayer.get(SATURATED_FRACTION)[epoch][k] = !sigmoid ? Double.NaN : inFloat ? Elementwise.saturatedFraction(h)
+                        : h.mul(h.rsub(1)).lt(0.01).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+            }
+        }
+
+        /** What the step changed: {@code ||W_after - W_before||} and its share of {@code ||W_before||}. */
+        void afterStep(int epoch, Map<String, double[][]> perLayer) {
+            for (int k = 0; k < hidden.size(); k++) {
+                INDArray w = hidden.get(k).weight();
+                double update = inFloat ? Elementwise.distance(w, before[k])
+                        : w.dup('f').sub(org.nd4j.linalg.factory.Nd4j.createFromArray(beforeDouble[k]).reshape('f', w.shape())).norm2Number().doubleValue();
+                perLayer.get(UPDATE_NORM)[epoch][k] = update;
+                perLayer.get(UPDATE_RATIO)[epoch][k] = update / perLayer.get(WEIGHT_NORM)[epoch][k];
+            }
+        }
+
+        /** Norms are summed in double: a float sum over 264 x 264 squares is off by ~1e-5 relative, PyTorch's by less. */
+        double norm(INDArray a) {
+            return inFloat ? Elementwise.norm(a) : a.norm2Number().doubleValue();
+        }
     }
 
     /** The lecture's progress line, e.g. {@code Epoch 0: loss 0.6931, train acc 50.0%, test acc 49.5%}. */

@@ -123,7 +123,7 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
         s.append(String.format(Locale.ROOT, "Runs that never left chance (test accuracy <= %.0f%%): ReLU %d of %d, Sigmoid %d of %d.",
                 100 * PyTorchReference.CHANCE, relu.atChance(), relu.finished(), sigmoid.atChance(), sigmoid.finished()));
         if (relu.diverged() + sigmoid.diverged() > 0) {
-            s.append(String.format(Locale.ROOT, " Diverged (loss NaN or infinite): ReLU %d, Sigmoid %d.", relu.diverged(), sigmoid.diverged()));
+            s.append(String.format(Locale.ROOT, " Diverged (loss NaN, infinite or above 10^6): ReLU %d, Sigmoid %d.", relu.diverged(), sigmoid.diverged()));
         }
         s.append("\n\nWhy: the sigmoid's derivative is at most 0.25 (at 0, less where it saturates), so on the way back each of the ")
                 .append(study.depth() + 1).append(" sigmoid layers between the loss and hidden1 shrinks the gradient again, on top of ")

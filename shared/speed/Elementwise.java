@@ -151,6 +151,58 @@ public final class Elementwise {
         return Math.sqrt((sums[0] + sums[1]) + (sums[2] + sums[3]));
     }
 
+    /** Copies the elements of a float matrix (in memory order) into {@code into}, e.g. a layer's weights before a step. */
+    public static void copy(INDArray a, float[] into) {
+        floats(a).get(0, into, 0, Math.toIntExact(a.length()));
+    }
+
+    /**
+     * {@code ||a - before||}: the difference taken in float, element by element (what a float tensor subtraction gives,
+     * {@code (w_after - w_before).norm()} in PyTorch), its squares summed in double.
+     */
+    public static double distance(INDArray a, float[] before) {
+        FloatBuffer memory = floats(a);
+        Scratch s = Scratch.get();
+        double[] sum = new double[1];
+        forEachBlock(a.length(), (start, n) -> {
+            memory.get(start, s.a, 0, n);
+            double block = 0;
+            for (int i = 0; i < n; i++) {
+                float d = s.a[i] - before[start + i];
+                block += (double) d * d;
+            }
+            sum[0] += block;
+        });
+        return Math.sqrt(sum[0]);
+    }
+
+    /** The share of columns of an 'f'-ordered [n, units] float matrix that are 0 in every row: ReLU units that are dead. */
+    public static double zeroColumnsFraction(INDArray h) {
+        FloatBuffer memory = floats(h);
+        int rows = (int) h.rows(), columns = (int) h.columns(), zero = 0;
+        if (h.ordering() != 'f') throw new IllegalArgumentException("expected an 'f'-ordered matrix");
+        for (int c = 0; c < columns; c++) {
+            boolean allZero = true;
+            for (int r = 0; r < rows && allZero; r++) allZero = memory.get(c * rows + r) == 0f;   // a live unit stops at once
+            if (allZero) zero++;
+        }
+        return (double) zero / columns;
+    }
+
+    /** The share of elements of a float array with {@code h (1 - h) < 0.01} (in float): saturated sigmoid outputs. */
+    public static double saturatedFraction(INDArray h) {
+        FloatBuffer memory = floats(h);
+        Scratch s = Scratch.get();
+        long[] count = new long[1];
+        forEachBlock(h.length(), (start, n) -> {
+            memory.get(start, s.a, 0, n);
+            int block = 0;
+            for (int i = 0; i < n; i++) block += s.a[i] * (1f - s.a[i]) < 0.01f ? 1 : 0;
+            count[0] += block;
+        });
+        return (double) count[0] / h.length();
+    }
+
     /** A loop over one block x[0..n) in place; s holds the other scratch arrays. */
     private interface InPlaceLoop {
         void run(float[] x, int n, Scratch s);

@@ -22,7 +22,7 @@ import report.Format;
 public record Run(Activation activation, int run, Long seed, List<Training.Epoch> epochs, List<String> layers,
         Map<String, double[][]> perLayer, Result result, String diverged, double seconds) {
     /** The column of gradnorms.csv, and the key of the weight-gradient norms in {@link #perLayer}. */
-    public static final String GRAD_NORM = "norm";
+    public static final String GRAD_NORM = Training.GRAD_NORM;
 
     /** Loss and accuracies of the trained net, after the last update (the net that is plotted and saved). */
     public record Result(double loss, double trainAccuracy, double testAccuracy) {}
@@ -68,7 +68,7 @@ public record Run(Activation activation, int run, Long seed, List<Training.Epoch
 
     /** e.g. {@code 1 of 10 runs diverged (relu run 3 (seed 2)); the other runs and all files were written}; null when none did. */
     public static String divergence(List<Run> runs) {
-        List<String> diverged = runs.stream().filter(r -> !r.finished()).map(Run::label).toList();
+        List<String> diverged = runs.stream().filter(r -> !r.finished()).map(r -> r.label() + " at epoch " + r.epochs().size()).toList();
         return diverged.isEmpty() ? null : diverged.size() + " of " + runs.size() + " runs diverged (" + String.join(", ", diverged)
                 + "); the other runs and all files were written";
     }

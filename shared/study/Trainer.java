@@ -159,7 +159,7 @@ public final class Trainer {
             }
         }
         if (saveWeights != null && diverged == null) net.save(weightsFile(net.activation(), run));
-        return new Run(net.activation(), run, seed, history.epochs(), history.hiddenLayers(), Map.of(Run.GRAD_NORM, history.gradNorms()),
+        return new Run(net.activation(), run, seed, history.epochs(), history.hiddenLayers(), history.perLayer(),
                 result, diverged, (System.nanoTime() - start) / 1e9);
     }
 
