@@ -19,4 +19,9 @@ public class SgdOptions {
         Cli.require(Double.isFinite(lr) && lr > 0, "--lr must be a finite number > 0, got " + lr);
         Cli.require(momentum >= 0 && momentum < 1, "--momentum must be a number in [0, 1), got " + momentum);
     }
+
+    @Override
+    public String toString() {
+        return "--epochs " + epochs + " --lr " + lr + " --momentum " + momentum;
+    }
 }

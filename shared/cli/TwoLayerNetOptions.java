@@ -33,4 +33,9 @@ public class TwoLayerNetOptions {
         return init != null ? TwoLayerNet.load(init, "--init", hidden, type)
                 : TwoLayerNet.heNormal(hidden == null ? DEFAULT_HIDDEN : hidden, seed, type);
     }
+
+    @Override
+    public String toString() {
+        return (hidden != null ? "--hidden " + hidden + " " : "") + (init != null ? "--init " + init : "--seed " + seed);
+    }
 }

@@ -48,6 +48,11 @@ public final class Charts {
             if (x.length != y.length) throw new IllegalArgumentException(group + ": " + x.length + " x values but " + y.length + " y values");
             if (x.length == 0) throw new IllegalArgumentException(group + ": a line needs at least one point");
         }
+
+        @Override
+        public String toString() {
+            return "Line[" + group + ", " + x.length + " points, x " + x[0] + " to " + x[x.length - 1] + "]";
+        }
     }
 
     /** A chart of {@code lines} with a linear y-axis. */
