@@ -40,6 +40,7 @@ import cli.BadInputException;
 import cli.Cli;
 import cli.DivergedException;
 import cli.Output;
+import cli.OutputFolder;
 import cli.Progress;
 import report.Report;
 import report.StepCommand;
@@ -117,7 +118,6 @@ public class all implements Callable<Integer> {
         }
         double total = (System.nanoTime() - start) / 1e9;
         String workload = quick ? "`--quick`: fewer epochs and runs than the defaults, for a first look" : "full workloads, each step with its defaults";
-        Path report = Output.writeString(root.resolve("report.md"), Report.markdown(root, workload, sections, total));
         System.out.println();
         for (Report.Section s : sections) {
             System.out.printf(Locale.ROOT, "  %-13s %-6s %8s%s%n", s.alias(), s.ok() ? "ok" : "FAILED", Progress.duration(s.seconds()),
@@ -125,6 +125,8 @@ public class all implements Callable<Integer> {
         }
         long failed = sections.stream().filter(s -> !s.ok()).count();
         System.out.printf(Locale.ROOT, "  %-13s %-6s %8s%n", "total", failed == 0 ? "ok" : failed + " failed", Progress.duration(total));
+        // (a report that cannot be written, e.g. on a full disk, ends the run with one line, after the summary above)
+        Path report = Output.writeString(root.resolve("report.md"), Report.markdown(root, workload, sections, total));
         System.out.println("report: " + report.toAbsolutePath().normalize());
         return sections;
     }
@@ -156,9 +158,15 @@ public class all implements Callable<Integer> {
             System.setOut(originalOut);
             System.setErr(originalErr);
             Nd4jSetup.restore(threads);   // a step may pin ND4J to one thread; the next one starts as this one did
+            OutputFolder.discardAll();    // a step that failed leaves its output folder as it was
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Output.writeString(log, Progress.lastStates(console.toString(StandardCharsets.UTF_8)));
+        try {
+            Output.writeString(log, Progress.lastStates(console.toString(StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {   // e.g. a full disk: the step's own outcome is still reported
+            log = null;
+            System.out.println("   (its console log could not be written: " + e.getMessage() + ")");
+        }
         String derivation = step.alias().equals("forward") ? derivation() : null;
         return new Report.Section(step.alias(), step.heading(), args, seconds, result, failure, derivation, log);
     }

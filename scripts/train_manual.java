@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -40,12 +39,13 @@ import backprop.TwoLayerNet;
 import cli.Cli;
 import cli.DivergedException;
 import cli.Output;
+import cli.OutputFolder;
 import cli.TwoLayerNetOptions;
 import data.Points;
 import data.Split;
 import data.TwoMoons;
-import nn.Training.Epoch;
 import nn.Training;
+import nn.Training.Epoch;
 import plot.AnimatedGif;
 import plot.Charts;
 import plot.ConfidenceGrid;
@@ -62,11 +62,14 @@ public class train_manual implements StepCommand {
     /** Grid points per side of a snapshot's and of a GIF frame's decision boundary; frames of the GIF. */
     static final int SNAPSHOT_RESOLUTION = 200, FRAME_RESOLUTION = 120, FRAMES = 60;
 
+    /** At most: every step multiplies [n, H] matrices; every epoch's row is kept for history.csv and the figures. */
+    static final int MAX_HIDDEN = 16384, MAX_EPOCHS = 1_000_000;
+
     @Mixin
     TwoLayerNetOptions start;
-    @Option(names = "--lr", description = "Learning rate (default ${DEFAULT-VALUE}).")
+    @Option(names = "--lr", description = "Learning rate, a finite number > 0 (default ${DEFAULT-VALUE}).")
     double lr = 0.5;
-    @Option(names = "--epochs", description = "Gradient-descent steps on the full batch (default ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", description = "Gradient-descent steps on the full batch, 0 to " + MAX_EPOCHS + " (default ${DEFAULT-VALUE}).")
     int epochs = 2000;
     @Option(names = "--train", paramLabel = "FILE", description = "Training CSV (x1,x2,label); default the lecture's train split.")
     Path train;
@@ -92,9 +95,9 @@ public class train_manual implements StepCommand {
 
     public TrainManualResult run() {
         // options, all checked before anything is written
-        start.validate();
+        start.validate(MAX_HIDDEN);
         Cli.require(lr > 0 && Double.isFinite(lr), "--lr must be a finite number > 0, got " + lr);
-        Cli.require(epochs >= 0, "--epochs must be >= 0, got " + epochs);
+        Cli.require(epochs >= 0 && epochs <= MAX_EPOCHS, "--epochs must be an integer from 0 to " + MAX_EPOCHS + ", got " + epochs);
         TreeSet<Integer> snapshotEpochs = new TreeSet<>(snapshots != null ? snapshots : List.of(0, 10, 100, 500, epochs));
         if (snapshots == null) snapshotEpochs.removeIf(e -> e > epochs);
         Cli.require(!snapshotEpochs.isEmpty() && snapshotEpochs.first() >= 0 && snapshotEpochs.last() <= epochs,
@@ -108,8 +111,8 @@ public class train_manual implements StepCommand {
         INDArray X = trainPoints.features(type), E = trainPoints.oneHot(TwoLayerNet.CLASSES, type), XTest = testPoints.features(type);
 
         // model
-        TwoLayerNet net = start.create(type);
-        Path dir = Output.prepareDir(out != null ? out : Output.defaultDir("train-manual"), "--out");
+        TwoLayerNet net = start.create(type, MAX_HIDDEN);
+        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("train-manual"), "--out");   // files appear together
 
         // train: per epoch forward, loss, backward, step; keep the weights of the epochs the figures show
         Nd4jSetup.threads(1);   // why: see there (ND4J's default of a thread per core is 10x slower on a shared machine)
@@ -125,8 +128,8 @@ public class train_manual implements StepCommand {
                 ManualBackprop.Forward f = ManualBackprop.forward(X, net);
                 double loss = ManualBackprop.loss(f.a2(), E);
                 stepNanos += System.nanoTime() - startNanos;
-                if (!Double.isFinite(loss)) {
-                    writeHistory(dir, history);
+                if (!(loss <= Training.DIVERGED_LOSS)) {   // NaN, infinite or beyond the bound every training loop uses
+                    folder.commit(List.of(writeHistory(folder, history)));
                     throw new DivergedException("train-manual diverged at epoch " + epoch + ": loss is " + loss + " (lr " + lr
                             + "); history.csv keeps epochs 0.." + (epoch - 1));
                 }
@@ -140,24 +143,23 @@ public class train_manual implements StepCommand {
         long memoryGrowth = Pointer.physicalBytes() - memoryHalfway;
 
         // record
-        writeHistory(dir, history);
-        net.save(dir.resolve("weights.npz"));
+        Path historyFile = writeHistory(folder, history), weightsFile = net.save(folder.resolve("weights.npz"));
 
-        // plot
-        plotLoss(history, dir.resolve("loss"));
+        // plot: the boundary at the snapshot epochs, the curves, the animation
         var bounds = ConfidenceGrid.Bounds.around(0.1, trainPoints);
         List<ConfidencePlot.Panel> panels = snapshotEpochs.stream()
                 .map(e -> panel(history.get(e), weightsAt.get(e), bounds, SNAPSHOT_RESOLUTION, trainPoints)).toList();
-        ConfidencePlot.save(panels, Math.min(3, panels.size()), dir.resolve("snapshots"));
+        var files = new ArrayList<>(ConfidencePlot.save(panels, Math.min(3, panels.size()), folder.resolve("snapshots")));
+        files.addAll(plotLoss(history, folder.resolve("loss")));
         List<BufferedImage> frames = frameEpochs.stream()
                 .map(e -> ConfidencePlot.image(List.of(panel(history.get(e), weightsAt.get(e), bounds, FRAME_RESOLUTION, trainPoints)), 1)).toList();
-        AnimatedGif.write(dir.resolve("boundary.gif"), frames, 120);
+        files.addAll(List.of(AnimatedGif.write(folder.resolve("boundary.gif"), frames, 120), historyFile, weightsFile));
 
         // answer
         var settings = new TrainManualResult.Settings(net.hidden(), start.describe(), trainPoints.size(), testPoints.size(), lr, epochs,
                 type.toString());
-        return new TrainManualResult(settings, history, epochs == 0 ? 0 : stepNanos / 1e6 / epochs, memoryGrowth, dir, Stream.of("snapshots.png",
-                "loss.png", "boundary.gif", "history.csv", "weights.npz", "snapshots.svg", "loss.svg").map(dir::resolve).toList());
+        return new TrainManualResult(settings, history, epochs == 0 ? 0 : stepNanos / 1e6 / epochs, memoryGrowth, folder.target(),
+                folder.commit(files));
     }
 
     /** The decision boundary of {@code net} on a grid of resolution^2 points, titled with its epoch's loss and test accuracy. */
@@ -177,8 +179,8 @@ public class train_manual implements StepCommand {
     }
 
     /** history.csv: epoch,loss,train_acc,test_acc; the loss of epoch e is computed before update e. */
-    static void writeHistory(Path dir, List<Epoch> history) {
-        Output.writeString(dir.resolve("history.csv"), historyOf(history).csv());
+    static Path writeHistory(OutputFolder folder, List<Epoch> history) {
+        return Output.writeString(folder.resolve("history.csv"), historyOf(history).csv());
     }
 
     /** The rows as a {@link Training.History} (no gradient norms): its CSV and plot columns. */
@@ -186,13 +188,13 @@ public class train_manual implements StepCommand {
         return new Training.History(history, List.of(), new double[0][]);
     }
 
-    private static void plotLoss(List<Epoch> rows, Path base) {
+    private static List<Path> plotLoss(List<Epoch> rows, Path base) {
         Training.History history = historyOf(rows);
         var loss = Charts.lines("training loss", "epoch", "cross-entropy (log scale)",
                 List.of(new Charts.Line("train loss", history.epochNumbers(), history.losses())), Charts.Scale.LOG);
         var accuracy = Charts.lines("accuracy", "epoch", "accuracy", List.of(new Charts.Line("train", history.epochNumbers(),
                 history.trainAccuracies(1)), new Charts.Line("test", history.epochNumbers(), history.testAccuracies(1))));
-        Charts.save(List.of(loss, accuracy), 2, base);
+        return Charts.save(List.of(loss, accuracy), 2, base);
     }
 }
 

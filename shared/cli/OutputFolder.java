@@ -55,7 +55,7 @@ public final class OutputFolder {
         Path target = dir.toAbsolutePath().normalize();
         if (target.getParent() == null) throw new BadInputException(option + " must not be the root folder " + target);
         if (Files.exists(target) && !Files.isDirectory(target)) throw new BadInputException(option + ": " + dir + " is a file, not a folder");
-        if (Files.isDirectory(target) && !Files.isWritable(target)) throw new BadInputException(option + ": folder " + dir + " is not writable");
+        if (Files.isDirectory(target) && !Output.canWriteIn(target)) throw new BadInputException(option + ": folder " + dir + " is not writable");
         var created = new ArrayList<Path>();
         Path staging;
         synchronized (OPEN) {
