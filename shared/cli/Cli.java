@@ -26,6 +26,7 @@ public final class Cli {
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> fail(ex));
         try {
+            rejectRepeated(cli, args);
             return cli.execute(args);
         } catch (Throwable e) {
             return fail(e);
@@ -57,11 +58,28 @@ public final class Cli {
      */
     public static <T> T parse(T command, String... args) {
         try {
-            new CommandLine(command).parseArgs(args);
+            var cli = new CommandLine(command);
+            rejectRepeated(cli, args);
+            cli.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             throw new BadInputException(e.getMessage().replace('\n', ' ').strip());
         }
         return command;
+    }
+
+    /**
+     * Every option once: picocli already refuses a second value of a single-valued option, and this refuses a repeated
+     * list option ({@code --snapshots 0 --snapshots 10}) too, so that one rule holds for all of them.
+     */
+    static void rejectRepeated(CommandLine cli, String... args) {
+        var seen = new java.util.HashSet<String>();
+        for (String arg : args) {
+            if (arg.equals("--")) return;
+            var option = cli.getCommandSpec().findOption(arg.startsWith("--") ? arg.split("=", 2)[0] : arg);
+            if (option != null && !option.usageHelp() && !option.versionHelp() && !seen.add(option.longestName())) {
+                throw new BadInputException("option '" + option.longestName() + "' should be given only once");
+            }
+        }
     }
 
     /** Throws a one-line {@link BadInputException} unless {@code ok}. */

@@ -38,6 +38,7 @@ public final class Output {
      */
     public static Path prepareDir(Path dir, String option) {
         Cli.require(!dir.toString().isBlank(), option + " must name a folder, got an empty value");
+        Cli.require(dir.toAbsolutePath().normalize().getParent() != null, option + " must not be the root folder " + dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
