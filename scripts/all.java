@@ -36,9 +36,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
-import cli.BadInputException;
 import cli.Cli;
-import cli.DivergedException;
 import cli.Output;
 import cli.OutputFolder;
 import cli.Progress;
@@ -147,13 +145,14 @@ public class all implements Callable<Integer> {
             System.setErr(new PrintStream(new Tee(originalErr, console), true, StandardCharsets.UTF_8));
             result = Cli.parse(step.command().get(), args.toArray(String[]::new)).run();
             if (result.failure() != null) failure = "diverged: " + result.failure();
-        } catch (BadInputException e) {
-            failure = "bad input: " + e.getMessage();
-        } catch (DivergedException e) {
-            failure = "diverged: " + e.getMessage();
-        } catch (RuntimeException | Error e) {   // a bug in one step must not stop the others; its trace goes to the log
-            failure = "threw " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' '));
-            e.printStackTrace();
+        } catch (RuntimeException | Error e) {   // bad input, a divergence, a fault or a bug: the step's failure, not all's
+            Cli.Failure f = Cli.failure(e);
+            failure = switch (f.code()) {
+                case Cli.BAD_INPUT -> "bad input: " + f.message();
+                case Cli.DIVERGED -> "diverged: " + f.message();
+                default -> f.message().replace("MOONS_TRACE=1 shows where", "its trace is in the step's log");
+            };
+            if (f.code() == Cli.FAILED) e.printStackTrace(new PrintStream(console, true, StandardCharsets.UTF_8));   // the log only
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);

@@ -183,6 +183,11 @@ public final class OutputFolder {
         }
     }
 
+    /** A message naming files by where they go: {@code .lecture.staging-123-1/loss.png} becomes {@code lecture/loss.png}. */
+    public static String inTargetTerms(String message) {
+        return message.replaceAll("\\.([^/\\\\]+)\\.staging-\\d+-\\d+", "$1");
+    }
+
     static String reason(Exception e) {
         String m = e.getMessage();
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m.replace('\n', ' '));
