@@ -1,7 +1,9 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // The speed of the lecture's workloads next to PyTorch's, measured in the same run: our training loops and the
 // PyTorch script scripts/bench_pytorch.py, interleaved, one thread each; ms/epoch, GFLOP/s against the machine's sgemm
-// peak, memory over epochs, start-up. See BENCHMARKS.md for the method and the numbers.
+// peak, memory over epochs, start-up. With --whole: the whole process of four commands as the user waits for it, ours
+// (./jbang ALIAS) against scripts/bench_whole.py (PyTorch + scikit-learn + matplotlib writing the same outputs), and
+// where our time went. See BENCHMARKS.md for the method and the numbers.
 //
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
@@ -40,6 +42,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.shade.jackson.core.json.JsonReadFeature;
+import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.json.JsonMapper;
 import picocli.CommandLine.Command;
@@ -56,6 +59,7 @@ import nn.Sgd;
 import nn.Training;
 import speed.Blas;
 import speed.Nd4jSetup;
+import speed.Timings;
 
 /**
  * Our training speed next to PyTorch's, measured in the same run on the same machine with the same threads, epochs
@@ -64,7 +68,9 @@ import speed.Nd4jSetup;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Times the lecture's training workloads (ours and, when python3 with torch is found, PyTorch's "
-                + "from scripts/bench_pytorch.py) and writes bench.csv. See BENCHMARKS.md.")
+                + "from scripts/bench_pytorch.py) and writes bench.csv; with --whole, the whole process of four commands "
+                + "against scripts/bench_whole.py (PyTorch + matplotlib) and where our time went: whole.csv, whole.json. "
+                + "See BENCHMARKS.md.")
 public class bench implements Callable<Integer> {
     static final List<String> WORKLOADS = List.of("lecture", "deep-relu", "deep-sigmoid", "manual");
     static final String CSV_HEADER = "workload,impl,threads,epochs,repeats,ms_per_epoch,total_s,cpu_ms_per_epoch,"
@@ -87,8 +93,17 @@ public class bench implements Callable<Integer> {
             description = "Timed runs per workload; the median is reported (default: ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--only", paramLabel = "WORKLOAD", description = "One of lecture, deep-relu, deep-sigmoid, manual.")
+    @Option(names = "--only", paramLabel = "WORKLOAD", description = "One of lecture, deep-relu, deep-sigmoid, manual; "
+            + "with --whole one of lecture, train-manual, gradnorms-relu, gradnorms-sigmoid.")
     String only;
+
+    @Option(names = "--whole", description = "Time the whole process of lecture, train-manual and gradnorms (relu, sigmoid) "
+            + "as a user waits for it, ./jbang launcher included, against scripts/bench_whole.py (PyTorch + scikit-learn + "
+            + "matplotlib, the same outputs); --repeat rounds, alternated; --epochs E runs E epochs (train-manual 2E).")
+    boolean whole;
+
+    @Option(names = "--no-warmup", description = "With --whole: no untimed first run of each command (a build is then timed).")
+    boolean noWarmup;
 
     @Option(names = "--no-pytorch", description = "Skip the PyTorch side.")
     boolean noPytorch;
@@ -130,9 +145,13 @@ public class bench implements Callable<Integer> {
         Cli.require(threads >= 1 && threads <= 256, "--threads must be 1..256, got " + threads);
         Cli.require(epochs == null || (epochs >= 1 && epochs <= 1_000_000), "--epochs must be 1..1000000, got " + epochs);
         Cli.require(repeat >= 1 && repeat <= 100, "--repeat must be 1..100, got " + repeat);
-        Cli.require(only == null || WORKLOADS.contains(only),
-                "--only must be one of " + String.join(", ", WORKLOADS) + ", got '" + only + "'");
+        List<String> names = whole ? WHOLE_COMMANDS : WORKLOADS;
+        Cli.require(only == null || names.contains(only), "--only must be one of " + String.join(", ", names)
+                + (whole ? " with --whole" : "") + ", got '" + only + "'");
+        Cli.require(!whole || threads == 1, "--threads: --whole runs the commands as they are, with one thread each, got " + threads);
+        Cli.require(whole || !noWarmup, "--no-warmup goes with --whole only");
         Path dir = Output.prepareDir(out != null ? out : Output.defaultDir("bench"), "--out");
+        if (whole) return new WholeProcess(this, dir).measure();
         int netEpochs = epochs == null ? 1000 : epochs;
         int manualSteps = epochs == null ? 2000 : 2 * epochs;
         List<String> selected = only == null ? WORKLOADS : List.of(only);
@@ -340,9 +359,14 @@ public class bench implements Callable<Integer> {
 
     /** The first of /usr/bin/python3 and python3 that can import torch and sklearn (Debian's torch is the former). */
     static String findPythonWithTorch() {
+        return findPython("torch, sklearn");
+    }
+
+    /** The first of /usr/bin/python3 and python3 that can import {@code modules} (e.g. "torch, sklearn"). */
+    static String findPython(String modules) {
         for (String python : List.of("/usr/bin/python3", "python3")) {
             try {
-                Process p = new ProcessBuilder(python, "-c", "import torch, sklearn").redirectErrorStream(true)
+                Process p = new ProcessBuilder(python, "-c", "import " + modules).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) return python;
                 p.destroyForcibly();
@@ -528,5 +552,362 @@ public class bench implements Callable<Integer> {
         return String.format(Locale.ROOT, "machine: %d cores (%s), JDK %s, ND4J 1.0.0-M2.1 with %s (JavaCPP preset)",
                 Runtime.getRuntime().availableProcessors(), cpu, System.getProperty("java.version"),
                 org.bytedeco.openblas.global.openblas_nolapack.OPENBLAS_VERSION.strip());
+    }
+
+    // ---- the whole process (--whole) ----
+
+    /** The commands of --whole (issue 14), by the names --only takes. */
+    static final List<String> WHOLE_COMMANDS = List.of("lecture", "train-manual", "gradnorms-relu", "gradnorms-sigmoid");
+    static final String WHOLE_CSV_HEADER = "command,impl,rounds,wall_s,wall_min_s,wall_max_s,ratio_vs_pytorch,startup_s,launcher_s,"
+            + "training_s,evaluation_s,diagnostics_s,loop_s,figures_s,writing_s,other_s,exit_s,loadavg,files,output_mb,command_line";
+    static final String OURS = "ours", THEIRS = "pytorch";
+
+    /** One command of the comparison: our alias and its arguments; scripts/bench_whole.py takes the same ones. */
+    record Command(String name, String alias, List<String> args) {
+        String line() {
+            return alias + " " + String.join(" ", args);
+        }
+    }
+
+    /** The four commands, with {@code epochs} epochs (train-manual 2 x epochs) instead of the issue's 1000 (2000). */
+    static List<Command> wholeCommands(Integer epochs) {
+        String e = String.valueOf(epochs == null ? 1000 : epochs), manual = String.valueOf(epochs == null ? 2000 : 2 * epochs);
+        var gradnorms = List.of("--depth", "3", "--runs", "1", "--epochs", e, "--seed", "1");
+        return List.of(new Command("lecture", "lecture", List.of("--epochs", e, "--seed", "1")),
+                new Command("train-manual", "train-manual", List.of("--hidden", "64", "--epochs", manual, "--lr", "0.5", "--seed", "1")),
+                new Command("gradnorms-relu", "gradnorms", concat(List.of("--activation", "relu"), gradnorms)),
+                new Command("gradnorms-sigmoid", "gradnorms", concat(List.of("--activation", "sigmoid"), gradnorms)));
+    }
+
+    static List<String> concat(List<String> a, List<String> b) {
+        var all = new ArrayList<>(a);
+        all.addAll(b);
+        return List.copyOf(all);
+    }
+
+    /**
+     * One process as the user waits for it: wall time from {@code start()} to its exit, the epoch milliseconds of both,
+     * its timings line (shared/speed/Timings.java; bench_whole.py prints the same), the load before it and its files.
+     */
+    record Measured(String command, String impl, int round, double wallSecs, double launchMs, double exitMs, JsonNode timings,
+                    double load, List<String> files, long bytes) {}
+
+    /**
+     * Where one process's time went, in seconds: start-up from the launch to ready-to-train, of it the launcher (to the
+     * JVM's start, or to the Python script's first line); the phases Timings counted; the loop (ready to the first figure
+     * or file: the training loop, which for train-manual, whose loop is the script's own, stands for training and
+     * evaluation together); other = the wall time the rest leaves; exit = from the last mark to the process's end.
+     */
+    record Breakdown(double wall, double startup, double launcher, double training, double evaluation, double diagnostics,
+                     double loop, double figures, double writing, double other, double exit, boolean loopIsTraining) {
+        static Breakdown of(Measured m) {
+            JsonNode t = m.timings(), phases = t.path("phases");
+            double ready = ms(t, "ready_ms");
+            double startup = (ready - m.launchMs()) / 1000;
+            double start = Double.isFinite(ms(t, "jvm_start_ms")) ? ms(t, "jvm_start_ms") : ms(t, "interpreter_start_ms");
+            double loop = (ms(t, "first_output_ms") - ready) / 1000;
+            boolean loopIsTraining = !phases.has(Timings.TRAINING);
+            double training = loopIsTraining ? loop : phases.path(Timings.TRAINING).asDouble();
+            double evaluation = loopIsTraining ? Double.NaN : phases.path(Timings.EVALUATION).asDouble(0);
+            double diagnostics = phases.path(Timings.DIAGNOSTICS).asDouble(0);
+            double figures = phases.path(Timings.FIGURES).asDouble(0), writing = phases.path(Timings.WRITING).asDouble(0);
+            double other = m.wallSecs() - startup - training - (loopIsTraining ? 0 : evaluation) - diagnostics - figures - writing;
+            return new Breakdown(m.wallSecs(), startup, (start - m.launchMs()) / 1000, training, evaluation, diagnostics, loop, figures,
+                    writing, other, (m.exitMs() - ms(t, "end_ms")) / 1000, loopIsTraining);
+        }
+
+        static double ms(JsonNode t, String key) {
+            JsonNode v = t.get(key);
+            return v == null || !v.isNumber() ? Double.NaN : v.asDouble();
+        }
+    }
+
+    /** A command that failed: the bench stops, naming it, with the end of its stderr. */
+    static final class CommandFailed extends RuntimeException {
+        CommandFailed(String message) {
+            super(message);
+        }
+    }
+
+    /** --whole: runs the commands as subprocesses, ours and PyTorch's alternated, and reports both tables. */
+    static final class WholeProcess {
+        final bench options;
+        final Path dir;
+        final Path root;
+        final List<Command> commands;
+
+        WholeProcess(bench options, Path dir) {
+            this.options = options;
+            this.dir = dir;
+            this.root = checkout();
+            Cli.require(root != null, "--whole runs ./jbang and scripts/bench_whole.py of the checkout; none found from "
+                    + Path.of("").toAbsolutePath());
+            this.commands = wholeCommands(options.epochs).stream().filter(c -> options.only == null || c.name().equals(options.only)).toList();
+        }
+
+        /** The folder holding jbang, jbang-catalog.json and scripts/bench_whole.py, from the working directory up. */
+        static Path checkout() {
+            for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+                if (Files.isRegularFile(d.resolve("jbang-catalog.json")) && Files.isExecutable(d.resolve("jbang"))
+                        && Files.isRegularFile(d.resolve("scripts").resolve("bench_whole.py"))) return d;
+            }
+            return null;
+        }
+
+        int measure() throws IOException, InterruptedException {
+            String python = options.noPytorch ? null : findPython("torch, sklearn, matplotlib, PIL");
+            if (!options.noPytorch && python == null) {
+                System.out.println("PyTorch side skipped: no python3 with torch, scikit-learn, matplotlib and PIL found (tried "
+                        + "/usr/bin/python3, python3); on Debian: apt-get install -y python3-torch python3-sklearn python3-matplotlib");
+            }
+            List<String> impls = python == null ? List.of(OURS) : List.of(OURS, THEIRS);
+            Path work = Files.createTempDirectory("bench-whole-");
+            var runs = new ArrayList<Measured>();
+            var firstFiles = new LinkedHashMap<String, Measured>();
+            try {
+                System.out.printf(Locale.ROOT, "whole process: %d command(s) x %d round(s), %s; load %.2f%n", commands.size(), options.repeat,
+                        String.join(" vs ", impls), loadavg());
+                if (!options.noWarmup) {
+                    // the build of our script and its class-data archive, Python's bytecode and matplotlib's font cache
+                    for (Command c : commands) {
+                        for (String impl : impls) firstFiles.putIfAbsent(c.name() + "/" + impl, warmUp(c, impl, python, work));
+                    }
+                    System.out.println("warm-up done (one untimed run of each)");
+                }
+                for (int round = 0; round < options.repeat; round++) {
+                    for (Command c : commands) {
+                        // alternated: ours first in even rounds, PyTorch's first in odd ones, so drifts in load hit both
+                        List<String> order = round % 2 == 0 ? impls : reversed(impls);
+                        for (String impl : order) {
+                            Measured m = run(c, impl, round, python, work);
+                            firstFiles.putIfAbsent(c.name() + "/" + impl, m);
+                            runs.add(m);
+                            System.out.printf(Locale.ROOT, "round %d/%d  %-17s %-7s %6.2f s  (load %.2f)%n", round + 1, options.repeat,
+                                    c.name(), impl, m.wallSecs(), m.load());
+                        }
+                    }
+                }
+            } catch (CommandFailed e) {
+                System.err.println("error: " + e.getMessage());
+                return Cli.FAILED;
+            } finally {
+                deleteTree(work);
+            }
+            report(runs, firstFiles, impls, python);
+            return Cli.OK;
+        }
+
+        /**
+         * The untimed first run; ours again (at most twice) while the launcher still took its slow path: after a build
+         * the next run writes the class-data archive and the one after it is the first whose start ./jbang has cached.
+         */
+        Measured warmUp(Command c, String impl, String python, Path work) throws IOException, InterruptedException {
+            Measured m = run(c, impl, -1, python, work);
+            for (int again = 0; again < 2 && impl.equals(OURS) && !(Breakdown.of(m).launcher() < SLOW_LAUNCHER_S); again++) {
+                m = run(c, impl, -1, python, work);
+            }
+            return m;
+        }
+
+        /** A launcher share of more than this means ./jbang ran JBang (its own JVM) before the script's JVM. */
+        static final double SLOW_LAUNCHER_S = 0.3;
+
+        /** One process of {@code impl} running {@code c} into a fresh folder, its outputs listed and removed afterwards. */
+        Measured run(Command c, String impl, int round, String python, Path work) throws IOException, InterruptedException {
+            String id = impl + "-" + c.name() + "-" + (round < 0 ? "warmup" : "r" + round);
+            Path outDir = work.resolve(id), stdout = work.resolve(id + ".out"), stderr = work.resolve(id + ".err");
+            var cmd = new ArrayList<String>();
+            if (impl.equals(OURS)) {
+                cmd.addAll(List.of(root.resolve("jbang").toString(), c.alias()));
+            } else {
+                cmd.addAll(List.of(python, root.resolve("scripts").resolve("bench_whole.py").toString(), c.alias()));
+            }
+            cmd.addAll(c.args());
+            cmd.addAll(List.of("--out", outDir.toString()));
+            var pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+            pb.environment().put(Timings.ENV, "1");
+            if (impl.equals(THEIRS)) {
+                for (String v : List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")) pb.environment().put(v, "1");
+            }
+            double load = loadavg();
+            long launchMs = System.currentTimeMillis(), t0 = System.nanoTime();
+            Process p = pb.start();
+            int code = p.waitFor();
+            double wall = (System.nanoTime() - t0) / 1e9;
+            long exitMs = System.currentTimeMillis();
+            String err = Files.readString(stderr, StandardCharsets.UTF_8);
+            if (code != 0) throw new CommandFailed(impl + " " + c.line() + " failed (exit " + code + "); its stderr ends: " + tail(err));
+            JsonNode timings = timingsLine(err);
+            if (timings == null) throw new CommandFailed(impl + " " + c.line() + " printed no timings line (" + Timings.ENV + "=1) on stderr");
+            var files = new ArrayList<String>();
+            long bytes = 0;
+            try (var walk = Files.walk(outDir)) {
+                for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
+                    if (f.getFileName().toString().startsWith(".")) continue;   // our folder's manifest (.outputs)
+                    files.add(outDir.relativize(f).toString());
+                    bytes += Files.size(f);
+                }
+            }
+            deleteTree(outDir);
+            Files.deleteIfExists(stdout);
+            Files.deleteIfExists(stderr);
+            return new Measured(c.name(), impl, round, wall, launchMs, exitMs, timings, load, List.copyOf(files), bytes);
+        }
+
+        /** The last line of {@code stderr} that is a timings record, parsed; null if there is none. */
+        static JsonNode timingsLine(String stderr) throws IOException {
+            JsonNode found = null;
+            for (String line : stderr.lines().toList()) {
+                if (line.startsWith("{") && line.contains("\"" + Timings.MARKER + "\"")) found = JSON.readTree(line);
+            }
+            return found;
+        }
+
+        static List<String> reversed(List<String> list) {
+            var copy = new ArrayList<>(list);
+            java.util.Collections.reverse(copy);
+            return copy;
+        }
+
+        static String tail(String text) {
+            List<String> lines = text.strip().lines().toList();
+            return String.join(" | ", lines.subList(Math.max(0, lines.size() - 3), lines.size()));
+        }
+
+        // ---- the report ----
+
+        void report(List<Measured> runs, Map<String, Measured> firstFiles, List<String> impls, String python) throws IOException {
+            var rows = new ArrayList<Map<String, Object>>();
+            var whole = new StringBuilder("| command | ours | PyTorch + matplotlib | ratio |\n|---|---:|---:|---:|\n");
+            var where = new StringBuilder("| command | impl | wall | start-up (launcher) | training | evaluation | diagnostics "
+                    + "| figures | writing | other |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            var csv = new StringBuilder(WHOLE_CSV_HEADER).append('\n');
+            var notes = new ArrayList<String>();
+            for (Command c : commands) {
+                var medians = new LinkedHashMap<String, Double>();
+                for (String impl : impls) {
+                    double[] walls = runs.stream().filter(m -> m.command().equals(c.name()) && m.impl().equals(impl))
+                            .mapToDouble(Measured::wallSecs).toArray();
+                    medians.put(impl, median(walls));
+                }
+                double ratio = medians.containsKey(THEIRS) ? medians.get(OURS) / medians.get(THEIRS) : Double.NaN;
+                whole.append(String.format(Locale.ROOT, "| `%s` | %.2f s | %s | %s |%n", c.line(), medians.get(OURS),
+                        medians.containsKey(THEIRS) ? String.format(Locale.ROOT, "%.2f s", medians.get(THEIRS)) : "",
+                        Double.isNaN(ratio) ? "" : String.format(Locale.ROOT, "%.2f", ratio)));
+                for (String impl : impls) {
+                    List<Measured> mine = runs.stream().filter(m -> m.command().equals(c.name()) && m.impl().equals(impl))
+                            .sorted(java.util.Comparator.comparingDouble(Measured::wallSecs)).toList();
+                    Measured typical = mine.get((mine.size() - 1) / 2);   // the median round (the lower one of an even count)
+                    Breakdown b = Breakdown.of(typical);
+                    where.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f (%.2f) | %s | %s | %.2f | %.2f | %.2f | %.2f |%n",
+                            c.name(), impl.equals(OURS) ? "ours" : "PyTorch", b.wall(), b.startup(), b.launcher(),
+                            String.format(Locale.ROOT, b.loopIsTraining() ? "%.2f*" : "%.2f", b.training()),
+                            b.loopIsTraining() ? "*" : String.format(Locale.ROOT, "%.2f", b.evaluation()), b.diagnostics(), b.figures(),
+                            b.writing(), b.other()));
+                    Measured first = firstFiles.get(c.name() + "/" + impl);
+                    double meanLoad = mine.stream().mapToDouble(Measured::load).average().orElse(Double.NaN);
+                    double[] walls = mine.stream().mapToDouble(Measured::wallSecs).toArray();
+                    csv.append(String.join(",", c.name(), impl, String.valueOf(mine.size()), fmt(median(walls)), fmt(walls[0]),
+                            fmt(walls[walls.length - 1]), impl.equals(OURS) ? fmt(ratio) : "", fmt(b.startup()), fmt(b.launcher()),
+                            fmt(b.training()), fmt(b.evaluation()), fmt(b.diagnostics()), fmt(b.loop()), fmt(b.figures()), fmt(b.writing()),
+                            fmt(b.other()), fmt(b.exit()), fmt(meanLoad), String.valueOf(first.files().size()), fmt(first.bytes() / 1e6),
+                            c.line())).append('\n');
+                    rows.add(row(c, impl, mine, b, ratio, first, meanLoad));
+                }
+                if (impls.size() == 2) notes.add(compareFiles(c, firstFiles.get(c.name() + "/" + OURS), firstFiles.get(c.name() + "/" + THEIRS)));
+            }
+            double load = loadavg();
+            System.out.println();
+            System.out.printf(Locale.ROOT, "Whole process, medians of %d round(s), alternated (seconds from start() to exit):%n%n%s%n",
+                    options.repeat, whole);
+            System.out.printf(Locale.ROOT, "Where the time went (the median round of each; seconds; start-up from the launch to "
+                    + "ready-to-train, the launcher's share in brackets; other = the wall time the phases leave):%n%n%s", where);
+            if (commands.stream().anyMatch(c -> c.alias().equals("train-manual"))) {
+                System.out.println("* train-manual's loop is the script's own: its training column is the loop from ready-to-train "
+                        + "to the first file (training and per-epoch evaluation together).");
+            }
+            System.out.println();
+            notes.forEach(System.out::println);
+            String machine = machineLine() + ", python " + (python == null ? "none" : python);
+            System.out.println(machine);
+            System.out.printf(Locale.ROOT, "load average at the end: %.2f (1 min)%n", load);
+
+            Path csvFile = Output.writeString(dir.resolve("whole.csv"), csv.toString());
+            var json = new LinkedHashMap<String, Object>();
+            json.put("date", Instant.now().toString());
+            json.put("machine", machine);
+            json.put("repeat", options.repeat);
+            json.put("warmup", !options.noWarmup);
+            json.put("loadavg_end", num(load));
+            json.put("rows", rows);
+            json.put("notes", notes);
+            Path jsonFile = Output.writeString(dir.resolve("whole.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(json) + "\n");
+            System.out.println("wrote " + csvFile + ", " + jsonFile);
+        }
+
+        /** One row of whole.json: the medians, the median round's breakdown, and every round's wall time and timings. */
+        static Map<String, Object> row(Command c, String impl, List<Measured> mine, Breakdown b, double ratio, Measured first, double load) {
+            var row = new LinkedHashMap<String, Object>();
+            row.put("command", c.name());
+            row.put("command_line", c.line());
+            row.put("impl", impl);
+            row.put("wall_s", num(median(mine.stream().mapToDouble(Measured::wallSecs).toArray())));
+            if (impl.equals(OURS)) row.put("ratio_vs_pytorch", num(ratio));
+            var parts = new LinkedHashMap<String, Object>();
+            parts.put("wall_s", num(b.wall()));
+            parts.put("startup_s", num(b.startup()));
+            parts.put("launcher_s", num(b.launcher()));
+            parts.put("training_s", num(b.training()));
+            parts.put("evaluation_s", num(b.evaluation()));
+            parts.put("diagnostics_s", num(b.diagnostics()));
+            parts.put("loop_s", num(b.loop()));
+            parts.put("figures_s", num(b.figures()));
+            parts.put("writing_s", num(b.writing()));
+            parts.put("other_s", num(b.other()));
+            parts.put("exit_s", num(b.exit()));
+            parts.put("loop_is_training", b.loopIsTraining());
+            row.put("breakdown", parts);
+            row.put("loadavg", num(load));
+            row.put("files", first.files());
+            row.put("output_bytes", first.bytes());
+            var rounds = new ArrayList<Map<String, Object>>();
+            for (Measured m : mine) {
+                var r = new LinkedHashMap<String, Object>();
+                r.put("round", m.round());
+                r.put("wall_s", num(m.wallSecs()));
+                r.put("launch_ms", m.launchMs());
+                r.put("exit_ms", m.exitMs());
+                r.put("loadavg", num(m.load()));
+                r.put("timings", m.timings());
+                rounds.add(r);
+            }
+            row.put("rounds", rounds);
+            return row;
+        }
+
+        /** Whether both wrote the same files (names), and their sizes. */
+        static String compareFiles(Command c, Measured ours, Measured theirs) {
+            var onlyOurs = new ArrayList<>(ours.files());
+            onlyOurs.removeAll(theirs.files());
+            var onlyTheirs = new ArrayList<>(theirs.files());
+            onlyTheirs.removeAll(ours.files());
+            String sizes = String.format(Locale.ROOT, " (ours %.2f MB, PyTorch's %.2f MB)", ours.bytes() / 1e6, theirs.bytes() / 1e6);
+            if (onlyOurs.isEmpty() && onlyTheirs.isEmpty()) {
+                return "outputs of " + c.name() + ": the same " + ours.files().size() + " files" + sizes;
+            }
+            return "outputs of " + c.name() + " differ" + sizes + ": only ours " + onlyOurs + ", only PyTorch's " + onlyTheirs
+                    + " (scripts/bench_whole.py should write what ours writes)";
+        }
+
+        static Object num(double x) {
+            return Double.isFinite(x) ? x : null;
+        }
+
+        static void deleteTree(Path top) throws IOException {
+            if (!Files.exists(top)) return;
+            try (var walk = Files.walk(top)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
     }
 }

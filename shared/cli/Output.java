@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
+import speed.Timings;
 
 /** Where outputs go, and how they are written: to a temp file beside the target, then renamed. */
 public final class Output {
@@ -79,7 +80,7 @@ public final class Output {
     public static void atomically(Path target, FileWriter writer) {
         Path dir = target.toAbsolutePath().getParent();
         Path temp = null;
-        try {
+        try (var phase = Timings.begin(Timings.WRITING)) {
             Files.createDirectories(dir);
             // A fresh name, not Files.createTempFile: that one makes the file owner-only (0600) for good.
             temp = dir.resolve("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");

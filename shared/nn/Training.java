@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import cli.DivergedException;
 import data.Points;
 import speed.Elementwise;
+import speed.Timings;
 
 /**
  * The full-batch training loop of the lecture scripts: per epoch {@code zero_grad; loss = CE(model(X), y);
@@ -128,17 +129,17 @@ public final class Training {
         for (String quantity : PER_LAYER) perLayer.put(quantity, new double[epochs][hidden.size()]);
         var watch = new Diagnostics(net, hidden);
         for (int epoch = 0; epoch < epochs; epoch++) {
-            Mlp.Evaluation fit = net.backward(xTrain, train.y());
+            Mlp.Evaluation fit = Timings.time(Timings.TRAINING, () -> net.backward(xTrain, train.y()));
             if (!(fit.loss() <= DIVERGED_LOSS)) {   // NaN too
                 var before = new LinkedHashMap<String, double[][]>();
                 for (var e : perLayer.entrySet()) before.put(e.getKey(), Arrays.copyOf(e.getValue(), epoch));
                 String why = Double.isFinite(fit.loss()) ? "loss " + fit.loss() + " is above " + DIVERGED_LOSS : "loss is " + fit.loss();
                 throw new Diverged(run + " diverged at epoch " + epoch + ": " + why + " (try a smaller --lr)", new History(rows, names, before));
             }
-            watch.afterBackward(epoch, xTrain, perLayer);
-            double testAccuracy = xTest == null ? Double.NaN : CrossEntropy.accuracy(net.logits(xTest), test.y());
-            sgd.step();
-            watch.afterStep(epoch, perLayer);
+            try (var phase = Timings.begin(Timings.DIAGNOSTICS)) { watch.afterBackward(epoch, xTrain, perLayer); }
+            double testAccuracy = xTest == null ? Double.NaN : Timings.time(Timings.EVALUATION, () -> CrossEntropy.accuracy(net.logits(xTest), test.y()));
+            Timings.run(Timings.TRAINING, sgd::step);
+            try (var phase = Timings.begin(Timings.DIAGNOSTICS)) { watch.afterStep(epoch, perLayer); }
             var row = new Epoch(epoch, fit.loss(), fit.accuracy(), testAccuracy);
             rows.add(row);
             progress.accept(row);

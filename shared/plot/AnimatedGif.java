@@ -12,6 +12,7 @@ import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
 import cli.Output;
+import speed.Timings;
 
 /** Animated GIFs (looping forever) written with javax.imageio alone, atomically. */
 public final class AnimatedGif {
@@ -34,7 +35,7 @@ public final class AnimatedGif {
         }
         Output.atomically(target, temp -> {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-            try (ImageOutputStream out = ImageIO.createImageOutputStream(temp.toFile())) {
+            try (var encoding = Timings.begin(Timings.FIGURES); ImageOutputStream out = ImageIO.createImageOutputStream(temp.toFile())) {
                 writer.setOutput(out);
                 writer.prepareWriteSequence(null);
                 for (int i = 0; i < frames.size(); i++) {

@@ -24,6 +24,7 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import cli.Output;
+import speed.Timings;
 
 /**
  * Line charts (loss, accuracy, gradient norms) and the saving of any figure as {@code BASE.png} plus
@@ -66,6 +67,10 @@ public final class Charts {
      * line), as matplotlib does by default.
      */
     public static XYChart lines(String title, String xLabel, String yLabel, List<Line> lines, Scale yScale) {
+        return Timings.time(Timings.FIGURES, () -> chartOf(title, xLabel, yLabel, lines, yScale));
+    }
+
+    private static XYChart chartOf(String title, String xLabel, String yLabel, List<Line> lines, Scale yScale) {
         if (lines.isEmpty()) throw new IllegalArgumentException(title + ": no lines to plot");
         XYChart chart = new XYChart(WIDTH, HEIGHT);
         ChartStyle.apply(chart);
@@ -121,13 +126,13 @@ public final class Charts {
     /** Saves charts side by side, {@code columns} per row, as {@code base.png} and {@code base.svg}; returns both paths. */
     public static List<Path> save(List<? extends Chart<?, ?>> charts, int columns, Path base) {
         int[] size = gridSize(charts, columns);
-        return writeFigure(base, size[0], size[1], g -> paintGrid(g, charts, columns));
+        return Timings.time(Timings.FIGURES, () -> writeFigure(base, size[0], size[1], g -> paintGrid(g, charts, columns)));
     }
 
     /** Charts side by side as one image at 1:1 scale (e.g. a frame of an animation). */
     public static BufferedImage image(List<? extends Chart<?, ?>> charts, int columns) {
         int[] size = gridSize(charts, columns);
-        return render(size[0], size[1], 1, g -> paintGrid(g, charts, columns));
+        return Timings.time(Timings.FIGURES, () -> render(size[0], size[1], 1, g -> paintGrid(g, charts, columns)));
     }
 
     /** Writes a figure of {@code width x height} drawn by {@code painter} as {@code base.png} and {@code base.svg}. */
@@ -135,7 +140,7 @@ public final class Charts {
         BufferedImage png = render(width, height, PNG_SCALE, painter);
         Path pngFile = withSuffix(base, ".png"), svgFile = withSuffix(base, ".svg");
         Output.atomically(pngFile, temp -> {
-            try (OutputStream out = Files.newOutputStream(temp)) {
+            try (var encoding = Timings.begin(Timings.FIGURES); OutputStream out = Files.newOutputStream(temp)) {
                 if (!ImageIO.write(png, "png", out)) throw new IOException("no PNG writer");
             }
         });
@@ -144,7 +149,7 @@ public final class Charts {
         painter.accept(svg);
         var document = new SVGProcessor().getDocument(svg.getCommands(), new PageSize(0, 0, width, height));
         Output.atomically(svgFile, temp -> {
-            try (OutputStream out = Files.newOutputStream(temp)) {
+            try (var encoding = Timings.begin(Timings.FIGURES); OutputStream out = Files.newOutputStream(temp)) {
                 document.writeTo(out);
             }
         });

@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import data.Points;
+import speed.Timings;
 
 /**
  * A model's confidence (its largest softmax probability) on a {@code resolution x resolution} grid over a 2-D
@@ -69,6 +70,10 @@ public record ConfidenceGrid(Bounds bounds, int resolution, int classes, double[
      * (of {@code type}) to their [m, classes] softmax probabilities.
      */
     public static ConfidenceGrid evaluate(Bounds bounds, int resolution, DataType type, Function<INDArray, INDArray> probabilities) {
+        return Timings.time(Timings.FIGURES, () -> evaluated(bounds, resolution, type, probabilities));
+    }
+
+    private static ConfidenceGrid evaluated(Bounds bounds, int resolution, DataType type, Function<INDArray, INDArray> probabilities) {
         if (resolution < 2) throw new IllegalArgumentException("resolution must be at least 2, got " + resolution);
         int m = resolution * resolution;
         double[] flat = new double[2 * m];  // column-major [m, 2]: all x1, then all x2

@@ -21,6 +21,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import data.Points;
 import nn.Mlp;
+import speed.Timings;
 
 /**
  * The lecture's confidence figure: a model's confidence as a filled field from white (a coin toss) to light blue
@@ -60,6 +61,10 @@ public final class ConfidencePlot {
     }
 
     public static Panel panel(String title, ConfidenceGrid grid, Points points, String xLabel, String yLabel, int width, int height) {
+        return Timings.time(Timings.FIGURES, () -> panelOf(title, grid, points, xLabel, yLabel, width, height));
+    }
+
+    private static Panel panelOf(String title, ConfidenceGrid grid, Points points, String xLabel, String yLabel, int width, int height) {
         var panel = new Panel(grid, width, height);
         panel.setTitle(title);
         panel.setXAxisTitle(xLabel);
@@ -88,6 +93,10 @@ public final class ConfidencePlot {
      * layer's output before its activation, {@link Mlp#latent}), {@code points} drawn in both: two panels side by side.
      */
     public static List<Panel> inputAndLatent(Mlp net, Points points, String pointsName, int resolution) {
+        return Timings.time(Timings.FIGURES, () -> inputAndLatentOf(net, points, pointsName, resolution));
+    }
+
+    private static List<Panel> inputAndLatentOf(Mlp net, Points points, String pointsName, int resolution) {
         ConfidenceGrid input = ConfidenceGrid.evaluate(ConfidenceGrid.Bounds.around(0.1, points), resolution, DataType.FLOAT,
                 x -> Transforms.softmax(net.logits(x), true));
         Points latent = Points.of(net.latent(points.features(DataType.FLOAT)), points.y());
@@ -102,14 +111,18 @@ public final class ConfidencePlot {
      * The class legend stays on the first panel only (the others' is switched off: same colours, less clutter).
      */
     public static List<Path> save(List<Panel> panels, int columns, Path base) {
-        Figure figure = new Figure(panels, columns);
-        return Charts.writeFigure(base, figure.width, figure.height, figure::paint);
+        try (var phase = Timings.begin(Timings.FIGURES)) {
+            Figure figure = new Figure(panels, columns);
+            return Charts.writeFigure(base, figure.width, figure.height, figure::paint);
+        }
     }
 
     /** The same figure as one image at 1:1 scale, e.g. a frame of an {@link AnimatedGif}. */
     public static BufferedImage image(List<Panel> panels, int columns) {
-        Figure figure = new Figure(panels, columns);
-        return Charts.render(figure.width, figure.height, 1, figure::paint);
+        try (var phase = Timings.begin(Timings.FIGURES)) {
+            Figure figure = new Figure(panels, columns);
+            return Charts.render(figure.width, figure.height, 1, figure::paint);
+        }
     }
 
     /** The field's colour for {@code confidence}: white at {@code floor} (1/classes) to light blue at 1. */
