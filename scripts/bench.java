@@ -559,7 +559,17 @@ public class bench implements Callable<Integer> {
     /** The commands of --whole (issue 14), by the names --only takes. */
     static final List<String> WHOLE_COMMANDS = List.of("lecture", "train-manual", "gradnorms-relu", "gradnorms-sigmoid");
     static final String WHOLE_CSV_HEADER = "command,impl,rounds,wall_s,wall_min_s,wall_max_s,ratio_vs_pytorch,startup_s,launcher_s,"
-            + "training_s,evaluation_s,diagnostics_s,loop_s,figures_s,writing_s,other_s,exit_s,loadavg,files,output_mb,command_line";
+            + "training_s,evaluation_s,diagnostics_s,loop_s,figures_s,figures_draw_s,figures_field_s,figures_png_s,figures_svg_s,"
+            + "figures_gif_s,writing_s,other_s,exit_s,loadavg,files,output_mb,command_line";
+    /** The parts of figures (Timings' figures.* phases) and their names in the tables. */
+    static final Map<String, String> FIGURE_PARTS = new LinkedHashMap<>();
+    static {
+        FIGURE_PARTS.put(Timings.FIGURES, "drawing");
+        FIGURE_PARTS.put(Timings.FIELD, "confidence fields");
+        FIGURE_PARTS.put(Timings.PNG, "PNG");
+        FIGURE_PARTS.put(Timings.SVG, "SVG");
+        FIGURE_PARTS.put(Timings.GIF, "GIF");
+    }
     static final String OURS = "ours", THEIRS = "pytorch";
 
     /** One command of the comparison: our alias and its arguments; scripts/bench_whole.py takes the same ones. */
@@ -599,7 +609,8 @@ public class bench implements Callable<Integer> {
      * evaluation together); other = the wall time the rest leaves; exit = from the last mark to the process's end.
      */
     record Breakdown(double wall, double startup, double launcher, double training, double evaluation, double diagnostics,
-                     double loop, double figures, double writing, double other, double exit, boolean loopIsTraining) {
+                     double loop, double figures, Map<String, Double> figureParts, double writing, double other, double exit,
+                     boolean loopIsTraining) {
         static Breakdown of(Measured m) {
             JsonNode t = m.timings(), phases = t.path("phases");
             double ready = ms(t, "ready_ms");
@@ -610,10 +621,12 @@ public class bench implements Callable<Integer> {
             double training = loopIsTraining ? loop : phases.path(Timings.TRAINING).asDouble();
             double evaluation = loopIsTraining ? Double.NaN : phases.path(Timings.EVALUATION).asDouble(0);
             double diagnostics = phases.path(Timings.DIAGNOSTICS).asDouble(0);
-            double figures = phases.path(Timings.FIGURES).asDouble(0), writing = phases.path(Timings.WRITING).asDouble(0);
+            var parts = new LinkedHashMap<String, Double>();
+            for (String part : FIGURE_PARTS.keySet()) parts.put(part, phases.path(part).asDouble(0));
+            double figures = parts.values().stream().mapToDouble(Double::doubleValue).sum(), writing = phases.path(Timings.WRITING).asDouble(0);
             double other = m.wallSecs() - startup - training - (loopIsTraining ? 0 : evaluation) - diagnostics - figures - writing;
             return new Breakdown(m.wallSecs(), startup, (start - m.launchMs()) / 1000, training, evaluation, diagnostics, loop, figures,
-                    writing, other, (m.exitMs() - ms(t, "end_ms")) / 1000, loopIsTraining);
+                    parts, writing, other, (m.exitMs() - ms(t, "end_ms")) / 1000, loopIsTraining);
         }
 
         static double ms(JsonNode t, String key) {
@@ -781,6 +794,8 @@ public class bench implements Callable<Integer> {
             var whole = new StringBuilder("| command | ours | PyTorch + matplotlib | ratio |\n|---|---:|---:|---:|\n");
             var where = new StringBuilder("| command | impl | wall | start-up (launcher) | training | evaluation | diagnostics "
                     + "| figures | writing | other |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            var figureTable = new StringBuilder("| command | impl | figures | " + String.join(" | ", FIGURE_PARTS.values()) + " |\n|---|---|---:|"
+                    + "---:|".repeat(FIGURE_PARTS.size()) + "\n");
             var csv = new StringBuilder(WHOLE_CSV_HEADER).append('\n');
             var notes = new ArrayList<String>();
             for (Command c : commands) {
@@ -804,12 +819,17 @@ public class bench implements Callable<Integer> {
                             String.format(Locale.ROOT, b.loopIsTraining() ? "%.2f*" : "%.2f", b.training()),
                             b.loopIsTraining() ? "*" : String.format(Locale.ROOT, "%.2f", b.evaluation()), b.diagnostics(), b.figures(),
                             b.writing(), b.other()));
+                    figureTable.append(String.format(Locale.ROOT, "| %s | %s | %.2f |", c.name(), impl.equals(OURS) ? "ours" : "PyTorch",
+                            b.figures()));
+                    b.figureParts().values().forEach(v -> figureTable.append(String.format(Locale.ROOT, " %.2f |", v)));
+                    figureTable.append('\n');
                     Measured first = firstFiles.get(c.name() + "/" + impl);
                     double meanLoad = mine.stream().mapToDouble(Measured::load).average().orElse(Double.NaN);
                     double[] walls = mine.stream().mapToDouble(Measured::wallSecs).toArray();
                     csv.append(String.join(",", c.name(), impl, String.valueOf(mine.size()), fmt(median(walls)), fmt(walls[0]),
                             fmt(walls[walls.length - 1]), impl.equals(OURS) ? fmt(ratio) : "", fmt(b.startup()), fmt(b.launcher()),
-                            fmt(b.training()), fmt(b.evaluation()), fmt(b.diagnostics()), fmt(b.loop()), fmt(b.figures()), fmt(b.writing()),
+                            fmt(b.training()), fmt(b.evaluation()), fmt(b.diagnostics()), fmt(b.loop()), fmt(b.figures()),
+                            String.join(",", b.figureParts().values().stream().map(bench::fmt).toList()), fmt(b.writing()),
                             fmt(b.other()), fmt(b.exit()), fmt(meanLoad), String.valueOf(first.files().size()), fmt(first.bytes() / 1e6),
                             c.line())).append('\n');
                     rows.add(row(c, impl, mine, b, ratio, first, meanLoad));
@@ -826,7 +846,8 @@ public class bench implements Callable<Integer> {
                 System.out.println("* train-manual's loop is the script's own: its training column is the loop from ready-to-train "
                         + "to the first file (training and per-epoch evaluation together).");
             }
-            System.out.println();
+            System.out.printf(Locale.ROOT, "%nFigures, in parts (the same rounds; seconds; drawing: building and drawing the "
+                    + "charts; matplotlib draws inside savefig, so its drawing is mostly in its PNG and SVG columns):%n%n%s%n", figureTable);
             notes.forEach(System.out::println);
             String machine = machineLine() + ", python " + (python == null ? "none" : python);
             System.out.println(machine);
@@ -862,6 +883,7 @@ public class bench implements Callable<Integer> {
             parts.put("diagnostics_s", num(b.diagnostics()));
             parts.put("loop_s", num(b.loop()));
             parts.put("figures_s", num(b.figures()));
+            b.figureParts().forEach((part, v) -> parts.put((part.equals(Timings.FIGURES) ? "figures_draw" : part.replace('.', '_')) + "_s", num(v)));
             parts.put("writing_s", num(b.writing()));
             parts.put("other_s", num(b.other()));
             parts.put("exit_s", num(b.exit()));

@@ -35,7 +35,7 @@ public final class AnimatedGif {
         }
         Output.atomically(target, temp -> {
             ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-            try (var encoding = Timings.begin(Timings.FIGURES); ImageOutputStream out = ImageIO.createImageOutputStream(temp.toFile())) {
+            try (var encoding = Timings.begin(Timings.GIF); ImageOutputStream out = ImageIO.createImageOutputStream(temp.toFile())) {
                 writer.setOutput(out);
                 writer.prepareWriteSequence(null);
                 for (int i = 0; i < frames.size(); i++) {

@@ -140,16 +140,17 @@ public final class Charts {
         BufferedImage png = render(width, height, PNG_SCALE, painter);
         Path pngFile = withSuffix(base, ".png"), svgFile = withSuffix(base, ".svg");
         Output.atomically(pngFile, temp -> {
-            try (var encoding = Timings.begin(Timings.FIGURES); OutputStream out = Files.newOutputStream(temp)) {
+            try (var encoding = Timings.begin(Timings.PNG); OutputStream out = Files.newOutputStream(temp)) {
                 if (!ImageIO.write(png, "png", out)) throw new IOException("no PNG writer");
             }
         });
-        // What XChart's VectorGraphicsEncoder does for one chart, for a whole figure.
-        var svg = new VectorGraphics2D();
-        painter.accept(svg);
-        var document = new SVGProcessor().getDocument(svg.getCommands(), new PageSize(0, 0, width, height));
+        var document = Timings.time(Timings.SVG, () -> {   // what XChart's VectorGraphicsEncoder does for one chart, for a whole figure
+            var svg = new VectorGraphics2D();
+            painter.accept(svg);
+            return new SVGProcessor().getDocument(svg.getCommands(), new PageSize(0, 0, width, height));
+        });
         Output.atomically(svgFile, temp -> {
-            try (var encoding = Timings.begin(Timings.FIGURES); OutputStream out = Files.newOutputStream(temp)) {
+            try (var encoding = Timings.begin(Timings.SVG); OutputStream out = Files.newOutputStream(temp)) {
                 document.writeTo(out);
             }
         });

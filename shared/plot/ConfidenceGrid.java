@@ -70,7 +70,7 @@ public record ConfidenceGrid(Bounds bounds, int resolution, int classes, double[
      * (of {@code type}) to their [m, classes] softmax probabilities.
      */
     public static ConfidenceGrid evaluate(Bounds bounds, int resolution, DataType type, Function<INDArray, INDArray> probabilities) {
-        return Timings.time(Timings.FIGURES, () -> evaluated(bounds, resolution, type, probabilities));
+        return Timings.time(Timings.FIELD, () -> evaluated(bounds, resolution, type, probabilities));
     }
 
     private static ConfidenceGrid evaluated(Bounds bounds, int resolution, DataType type, Function<INDArray, INDArray> probabilities) {

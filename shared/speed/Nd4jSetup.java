@@ -24,11 +24,11 @@ public final class Nd4jSetup {
 
     /** Runs ND4J's OpenMP ops and OpenBLAS on {@code n} threads (scripts call this with 1 before training). */
     public static void threads(int n) {
-        Timings.ready();   // (for ./jbang bench --whole: the scripts call this right before they train)
         Nd4j.create(1);
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
         ((Nd4jBlas) Nd4j.factory().blas()).setMaxThreads(n);
         Nd4j.getEnvironment().setMaxMasterThreads(n);
+        Timings.ready();   // (for ./jbang bench --whole: the scripts call this right before they train)
     }
 
     /** Puts back settings read by {@link #current} (for code run in-process, e.g. by tests or the all script). */

@@ -25,8 +25,12 @@ public final class Timings {
     public static final String ENV = "MOONS_TIMINGS";
     /** The phases: a training step (forward, backward, update), the test set's accuracy per epoch, the per-layer measures. */
     public static final String TRAINING = "training", EVALUATION = "evaluation", DIAGNOSTICS = "diagnostics";
-    /** Figures: building charts and confidence fields, drawing, encoding PNG, SVG and GIF; writing: the files themselves. */
-    public static final String FIGURES = "figures", WRITING = "writing";
+    /**
+     * Figures: building charts, drawing them; and its parts named {@code figures.*}: the confidence fields (the model on
+     * a grid), encoding PNGs, drawing and encoding SVGs, encoding GIFs. Writing: the files themselves (and their text).
+     */
+    public static final String FIGURES = "figures", FIELD = "figures.field", PNG = "figures.png", SVG = "figures.svg",
+            GIF = "figures.gif", WRITING = "writing";
     /** The key that marks the JSON line among a process's stderr lines. */
     public static final String MARKER = "moons_timings";
 
@@ -56,7 +60,7 @@ public final class Timings {
     public static Phase begin(String phase) {
         if (!ON) return Phase.NONE;
         long now = System.nanoTime();
-        if ((phase.equals(FIGURES) || phase.equals(WRITING)) && READY.get() != 0) FIRST_OUTPUT.compareAndSet(0, now);
+        if ((phase.startsWith(FIGURES) || phase.equals(WRITING)) && READY.get() != 0) FIRST_OUTPUT.compareAndSet(0, now);
         var p = new Phase(phase, now);
         STACK.get().push(p);
         return p;
