@@ -558,7 +558,7 @@ public class bench implements Callable<Integer> {
 
     /** The commands of --whole (issue 14), by the names --only takes. */
     static final List<String> WHOLE_COMMANDS = List.of("lecture", "train-manual", "gradnorms-relu", "gradnorms-sigmoid");
-    static final String WHOLE_CSV_HEADER = "command,impl,rounds,wall_s,wall_min_s,wall_max_s,ratio_vs_pytorch,startup_s,launcher_s,"
+    static final String WHOLE_CSV_HEADER = "command,impl,rounds,wall_s,wall_min_s,wall_max_s,cpu_s,ratio_vs_pytorch,startup_s,launcher_s,"
             + "training_s,evaluation_s,diagnostics_s,loop_s,figures_s,figures_draw_s,figures_field_s,figures_png_s,figures_svg_s,"
             + "figures_gif_s,writing_s,other_s,exit_s,loadavg,files,output_mb,command_line";
     /** The parts of figures (Timings' figures.* phases) and their names in the tables. */
@@ -599,8 +599,22 @@ public class bench implements Callable<Integer> {
      * One process as the user waits for it: wall time from {@code start()} to its exit, the epoch milliseconds of both,
      * its timings line (shared/speed/Timings.java; bench_whole.py prints the same), the load before it and its files.
      */
-    record Measured(String command, String impl, int round, double wallSecs, double launchMs, double exitMs, JsonNode timings,
-                    double load, List<String> files, long bytes) {}
+    record Measured(String command, String impl, int round, double wallSecs, double cpuSecs, double launchMs, double exitMs,
+                    JsonNode timings, double load, List<String> files, long bytes) {}
+
+    /**
+     * The CPU time of this process's finished children (Linux: cutime + cstime of /proc/self/stat, in 10 ms ticks), all
+     * their threads and their own children included (./jbang's JBang JVM, when it runs one); NaN elsewhere.
+     */
+    static double childrenCpuSecs() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;   // fields 16, 17; USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
 
     /**
      * Where one process's time went, in seconds: start-up from the launch to ready-to-train, of it the launcher (to the
@@ -743,10 +757,11 @@ public class bench implements Callable<Integer> {
                 for (String v : List.of("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")) pb.environment().put(v, "1");
             }
             double load = loadavg();
+            double cpu0 = childrenCpuSecs();
             long launchMs = System.currentTimeMillis(), t0 = System.nanoTime();
             Process p = pb.start();
             int code = p.waitFor();
-            double wall = (System.nanoTime() - t0) / 1e9;
+            double wall = (System.nanoTime() - t0) / 1e9, cpu = childrenCpuSecs() - cpu0;
             long exitMs = System.currentTimeMillis();
             String err = Files.readString(stderr, StandardCharsets.UTF_8);
             if (code != 0) throw new CommandFailed(impl + " " + c.line() + " failed (exit " + code + "); its stderr ends: " + tail(err));
@@ -764,7 +779,7 @@ public class bench implements Callable<Integer> {
             deleteTree(outDir);
             Files.deleteIfExists(stdout);
             Files.deleteIfExists(stderr);
-            return new Measured(c.name(), impl, round, wall, launchMs, exitMs, timings, load, List.copyOf(files), bytes);
+            return new Measured(c.name(), impl, round, wall, cpu, launchMs, exitMs, timings, load, List.copyOf(files), bytes);
         }
 
         /** The last line of {@code stderr} that is a timings record, parsed; null if there is none. */
@@ -792,8 +807,8 @@ public class bench implements Callable<Integer> {
         void report(List<Measured> runs, Map<String, Measured> firstFiles, List<String> impls, String python) throws IOException {
             var rows = new ArrayList<Map<String, Object>>();
             var whole = new StringBuilder("| command | ours | PyTorch + matplotlib | ratio |\n|---|---:|---:|---:|\n");
-            var where = new StringBuilder("| command | impl | wall | start-up (launcher) | training | evaluation | diagnostics "
-                    + "| figures | writing | other |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            var where = new StringBuilder("| command | impl | wall | cpu | start-up (launcher) | training | evaluation | diagnostics "
+                    + "| figures | writing | other |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             var figureTable = new StringBuilder("| command | impl | figures | " + String.join(" | ", FIGURE_PARTS.values()) + " |\n|---|---|---:|"
                     + "---:|".repeat(FIGURE_PARTS.size()) + "\n");
             var csv = new StringBuilder(WHOLE_CSV_HEADER).append('\n');
@@ -814,8 +829,8 @@ public class bench implements Callable<Integer> {
                             .sorted(java.util.Comparator.comparingDouble(Measured::wallSecs)).toList();
                     Measured typical = mine.get((mine.size() - 1) / 2);   // the median round (the lower one of an even count)
                     Breakdown b = Breakdown.of(typical);
-                    where.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f (%.2f) | %s | %s | %.2f | %.2f | %.2f | %.2f |%n",
-                            c.name(), impl.equals(OURS) ? "ours" : "PyTorch", b.wall(), b.startup(), b.launcher(),
+                    where.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f (%.2f) | %s | %s | %.2f | %.2f | %.2f | %.2f |%n",
+                            c.name(), impl.equals(OURS) ? "ours" : "PyTorch", b.wall(), typical.cpuSecs(), b.startup(), b.launcher(),
                             String.format(Locale.ROOT, b.loopIsTraining() ? "%.2f*" : "%.2f", b.training()),
                             b.loopIsTraining() ? "*" : String.format(Locale.ROOT, "%.2f", b.evaluation()), b.diagnostics(), b.figures(),
                             b.writing(), b.other()));
@@ -826,8 +841,9 @@ public class bench implements Callable<Integer> {
                     Measured first = firstFiles.get(c.name() + "/" + impl);
                     double meanLoad = mine.stream().mapToDouble(Measured::load).average().orElse(Double.NaN);
                     double[] walls = mine.stream().mapToDouble(Measured::wallSecs).toArray();
+                    double cpu = median(mine.stream().mapToDouble(Measured::cpuSecs).toArray());
                     csv.append(String.join(",", c.name(), impl, String.valueOf(mine.size()), fmt(median(walls)), fmt(walls[0]),
-                            fmt(walls[walls.length - 1]), impl.equals(OURS) ? fmt(ratio) : "", fmt(b.startup()), fmt(b.launcher()),
+                            fmt(walls[walls.length - 1]), fmt(cpu), impl.equals(OURS) ? fmt(ratio) : "", fmt(b.startup()), fmt(b.launcher()),
                             fmt(b.training()), fmt(b.evaluation()), fmt(b.diagnostics()), fmt(b.loop()), fmt(b.figures()),
                             String.join(",", b.figureParts().values().stream().map(bench::fmt).toList()), fmt(b.writing()),
                             fmt(b.other()), fmt(b.exit()), fmt(meanLoad), String.valueOf(first.files().size()), fmt(first.bytes() / 1e6),
@@ -840,8 +856,9 @@ public class bench implements Callable<Integer> {
             System.out.println();
             System.out.printf(Locale.ROOT, "Whole process, medians of %d round(s), alternated (seconds from start() to exit):%n%n%s%n",
                     options.repeat, whole);
-            System.out.printf(Locale.ROOT, "Where the time went (the median round of each; seconds; start-up from the launch to "
-                    + "ready-to-train, the launcher's share in brackets; other = the wall time the phases leave):%n%n%s", where);
+            System.out.printf(Locale.ROOT, "Where the time went (the median round of each; seconds; cpu: the process's CPU time, all "
+                    + "threads; start-up from the launch to ready-to-train, the launcher's share in brackets; other = the wall time the "
+                    + "phases leave):%n%n%s", where);
             if (commands.stream().anyMatch(c -> c.alias().equals("train-manual"))) {
                 System.out.println("* train-manual's loop is the script's own: its training column is the loop from ready-to-train "
                         + "to the first file (training and per-epoch evaluation together).");
@@ -873,6 +890,7 @@ public class bench implements Callable<Integer> {
             row.put("command_line", c.line());
             row.put("impl", impl);
             row.put("wall_s", num(median(mine.stream().mapToDouble(Measured::wallSecs).toArray())));
+            row.put("cpu_s", num(median(mine.stream().mapToDouble(Measured::cpuSecs).toArray())));
             if (impl.equals(OURS)) row.put("ratio_vs_pytorch", num(ratio));
             var parts = new LinkedHashMap<String, Object>();
             parts.put("wall_s", num(b.wall()));
@@ -897,6 +915,7 @@ public class bench implements Callable<Integer> {
                 var r = new LinkedHashMap<String, Object>();
                 r.put("round", m.round());
                 r.put("wall_s", num(m.wallSecs()));
+                r.put("cpu_s", num(m.cpuSecs()));
                 r.put("launch_ms", m.launchMs());
                 r.put("exit_ms", m.exitMs());
                 r.put("loadavg", num(m.load()));
