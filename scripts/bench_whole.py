@@ -193,33 +193,36 @@ def line_chart(ax, title, xlabel, ylabel, lines, log=False):
         ax.legend(fontsize=8)
 
 
-# ---- lecture ----
+# ---- the nets of lecture and gradnorms, and their training loop ----
 
-class LectureNet(nn.Module):
-    def __init__(self, width=264):
+class DeepNet(nn.Module):
+    def __init__(self, depth, width, act):
         super().__init__()
-        self.hidden = nn.Linear(2, width)
+        self.hidden = nn.ModuleList([nn.Linear(2 if i == 0 else width, width) for i in range(depth)])
         self.latent = nn.Linear(width, 2)
         self.output = nn.Linear(2, 2)
+        self.act = act
 
     def forward(self, x):
-        return self.output(torch.relu(self.latent(torch.relu(self.hidden(x)))))
+        for layer in self.hidden:
+            x = self.act(layer(x))
+        return self.output(self.act(self.latent(x)))
 
 
-def lecture(args):
-    Xtr, ytr, Xte, yte = lecture_data()
-    torch.manual_seed(args.seed)
-    net = LectureNet()
+def sgd_epochs(net, epochs, Xtr, ytr, Xte, yte, norms=None, progress=False):
+    """Full-batch SGD (lr 0.01, momentum 0.99): per epoch (epoch, loss, train acc, test acc) of the parameters its forward
+    pass used; with a list `norms`, every hidden layer's weight-gradient norm appended per epoch."""
     opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.99)
-    os.makedirs(args.out, exist_ok=True)
-    ready()
     rows = []
-    for epoch in range(args.epochs):
+    for epoch in range(epochs):
         with phase("training"):
             opt.zero_grad()
             logits = net(Xtr)
             loss = F.cross_entropy(logits, ytr)
             loss.backward()
+        if norms is not None:
+            with phase("diagnostics"):
+                norms.append([layer.weight.grad.norm().item() for layer in net.hidden])
         with phase("evaluation"):
             row = (epoch, loss.item(), accuracy(logits, ytr))
             with torch.no_grad():
@@ -227,13 +230,26 @@ def lecture(args):
         with phase("training"):
             opt.step()
         rows.append(row)
-        if epoch % 100 == 0:
+        if progress and epoch % 100 == 0:
             print(f"Epoch {epoch}: loss {row[1]:.4f}, train acc {100 * row[2]:.1f}%, test acc {100 * row[3]:.1f}%")
+    return rows
+
+
+# ---- lecture ----
+
+def lecture(args):
+    """2 -> 264 -> 2 (latent) -> 2, ReLU: the deep net with one hidden layer (the same layers, made in the same order)."""
+    Xtr, ytr, Xte, yte = lecture_data()
+    torch.manual_seed(args.seed)
+    net = DeepNet(1, 264, torch.relu)
+    os.makedirs(args.out, exist_ok=True)
+    ready()
+    rows = sgd_epochs(net, args.epochs, Xtr, ytr, Xte, yte, progress=True)
     write_history(os.path.join(args.out, "history.csv"), rows)
 
     with phase("figures"):
         with torch.no_grad():
-            test_points, test_latent = Xte.numpy(), net.latent(torch.relu(net.hidden(Xte))).numpy()
+            test_points, test_latent = Xte.numpy(), net.latent(torch.relu(net.hidden[0](Xte))).numpy()
         b_in, b_lat = bounds_around(test_points), bounds_around(test_latent)
         soft = lambda logits: torch.softmax(logits, 1)  # noqa: E731
         f_in = confidence_grid(b_in, 150, lambda x: soft(net(x)))
@@ -359,20 +375,6 @@ def train_manual(args):
 
 # ---- gradnorms ----
 
-class DeepNet(nn.Module):
-    def __init__(self, depth, width, act):
-        super().__init__()
-        self.hidden = nn.ModuleList([nn.Linear(2 if i == 0 else width, width) for i in range(depth)])
-        self.latent = nn.Linear(width, 2)
-        self.output = nn.Linear(2, 2)
-        self.act = act
-
-    def forward(self, x):
-        for layer in self.hidden:
-            x = self.act(layer(x))
-        return self.output(self.act(self.latent(x)))
-
-
 def gradnorms(args):
     Xtr, ytr, Xte, yte = lecture_data()
     activations = [args.activation] if args.activation else ["relu", "sigmoid"]
@@ -386,23 +388,8 @@ def gradnorms(args):
             seed = args.seed + run - 1
             torch.manual_seed(seed)
             net = DeepNet(args.depth, 264, acts[a])
-            opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.99)
-            rows, norms = [], []
-            for epoch in range(args.epochs):
-                with phase("training"):
-                    opt.zero_grad()
-                    logits = net(Xtr)
-                    loss = F.cross_entropy(logits, ytr)
-                    loss.backward()
-                with phase("diagnostics"):
-                    norms.append([layer.weight.grad.norm().item() for layer in net.hidden])
-                with phase("evaluation"):
-                    row = (epoch, loss.item(), accuracy(logits, ytr))
-                    with torch.no_grad():
-                        row += (accuracy(net(Xte), yte),)
-                with phase("training"):
-                    opt.step()
-                rows.append(row)
+            norms = []
+            rows = sgd_epochs(net, args.epochs, Xtr, ytr, Xte, yte, norms=norms)
             with torch.no_grad():
                 logits = net(Xtr)
                 final = (F.cross_entropy(logits, ytr).item(), accuracy(logits, ytr), accuracy(net(Xte), yte))
@@ -447,7 +434,8 @@ def gradnorms(args):
                  "activation  " + "".join(f"{l:>11}" for l in layers) + "  ratio first/last   per layer"]
         for a in trained:
             norms = np.array([n for r in runs if r[0] == a for n in r[4]])
-            ratio = float(np.median(norms[:, 0] / norms[:, -1]))
+            alive = norms[:, -1] > 0   # epochs without a last-layer gradient left out, as ours
+            ratio = float(np.median(norms[alive, 0] / norms[alive, -1])) if alive.any() else float("nan")
             lines.append(f"{a:<10}  " + "".join(f"{v:>11.3e}" for v in np.median(norms, 0))
                          + f"  {ratio:>16.3f}  {ratio ** (1 / max(1, args.depth - 1)):>10.3f}")
         lines.append("```")
