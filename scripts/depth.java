@@ -59,8 +59,8 @@ import study.Stats;
 public class depth implements StepCommand {
     static final int MAX_WIDTH = 4096, MAX_RUNS = 1000, MAX_EPOCHS = 100_000, MAX_JOBS = 256;
 
-    @Option(names = "--depths", paramLabel = "LIST", defaultValue = "1-8", description = "Depths (hidden layers) from 1 to "
-            + DepthSweep.MAX_DEPTH + " and ranges A-B, separated by commas, ascending without repeats, e.g. 1-8 or 1,2,4,8 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--depths", paramLabel = "LIST", defaultValue = "1-8", description = "Depths (hidden layers) from 1 to " + DepthSweep.MAX_DEPTH
+            + " and ranges A-B, separated by commas, ascending without repeats, e.g. 1-8 or 1,2,4,8 (default: ${DEFAULT-VALUE}).")
     String depths;
     @Option(names = "--activations", paramLabel = "LIST", defaultValue = "relu,sigmoid,tanh", description = "Some of relu, sigmoid, tanh, "
             + "separated by commas, each once (default: ${DEFAULT-VALUE}).")
