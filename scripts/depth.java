@@ -57,7 +57,7 @@ import study.Stats;
                 + "depth.csv, depth_inits.csv (epoch 0 under every --weight-init scheme), depth.png/.svg (hidden1's norm against depth) "
                 + "and answer.md.")
 public class depth implements StepCommand {
-    static final int MAX_WIDTH = 4096, MAX_RUNS = 1000, MAX_EPOCHS = 100_000, MAX_JOBS = 256;
+    static final int MAX_WIDTH = 4096, MAX_RUNS = 1000, MAX_JOBS = 256;
 
     @Option(names = "--depths", paramLabel = "LIST", defaultValue = "1-8", description = "Depths (hidden layers) from 1 to " + DepthSweep.MAX_DEPTH
             + " and ranges A-B, separated by commas, ascending without repeats, e.g. 1-8 or 1,2,4,8 (default: ${DEFAULT-VALUE}).")
@@ -68,7 +68,7 @@ public class depth implements StepCommand {
     @Option(names = "--runs", paramLabel = "R", defaultValue = "3", description = "Nets per depth and activation, from torch seeds 0..R-1; "
             + "1 to " + MAX_RUNS + " (default: ${DEFAULT-VALUE}).")
     int runs;
-    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Full-batch epochs of each net, 1 to " + MAX_EPOCHS
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Full-batch epochs of each net, 1 to " + SgdOptions.MAX_EPOCHS
             + "; epoch 0's gradient is the one at the initial weights (default: ${DEFAULT-VALUE}).")
     int epochs;
     @Option(names = "--width", paramLabel = "W", defaultValue = "264", description = "Units of every hidden layer, 1 to " + MAX_WIDTH
@@ -143,7 +143,7 @@ public class depth implements StepCommand {
         sgd.epochs = epochs;
         sgd.lr = lr;
         sgd.momentum = momentum;
-        sgd.validate(MAX_EPOCHS);
+        sgd.validate();
         Cli.require(runs >= 1 && runs <= MAX_RUNS, "--runs must be an integer from 1 to " + MAX_RUNS + ", got " + runs);
         Cli.require(width >= 1 && width <= MAX_WIDTH, "--width must be an integer from 1 to " + MAX_WIDTH + ", got " + width);
         Cli.require(jobs == null || jobs >= 1 && jobs <= MAX_JOBS, "--jobs must be an integer from 1 to " + MAX_JOBS + ", got " + jobs);

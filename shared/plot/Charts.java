@@ -137,6 +137,12 @@ public final class Charts {
                 throw new IllegalArgumentException(group + ": x, middle, min and max need the same length, at least 1");
             }
         }
+
+        @Override
+        public String toString() {
+            return "Spread[" + name + ": x " + Arrays.toString(x) + ", middle " + Arrays.toString(middle) + ", min " + Arrays.toString(min)
+                    + ", max " + Arrays.toString(max) + (zeros.length == 0 ? "" : ", " + zeros.length + " zeros at x " + Arrays.toString(zeros)) + "]";
+        }
     }
 
     /**

@@ -203,10 +203,10 @@ public record DepthResult(DepthSweep sweep, List<DepthSweep.Net> nets, Map<Weigh
         Fit sigmoid = fits.get(WeightInit.TORCH).get(Activation.SIGMOID);
         if (sigmoid != null) s.append(String.format(Locale.ROOT, " (Sigmoid's by %.2f)", sigmoid.factor()));
         if (dead.isEmpty()) return s.append(", and none of its ").append(torch.nets()).append(" nets is dead (gradient exactly 0).").toString();
-        return s.append(String.format(Locale.ROOT, ", and %d of its %d nets are dead: their first-layer gradient is exactly 0 (%s). In a dead "
+        return s.append(String.format(Locale.ROOT, ", and %d of its %d nets %s dead: %s first-layer gradient is exactly 0 (%s). In a dead "
                 + "net some layer's ReLUs are off for every training point, so no gradient flows back below that layer and the output does not "
                 + "depend on the input; that layer's own gradient is 0 too, so SGD never revives it and the net stays at chance.",
-                dead.size(), torch.nets(), String.join(", ", dead))).toString();
+                dead.size(), torch.nets(), dead.size() == 1 ? "is" : "are", dead.size() == 1 ? "its" : "their", String.join(", ", dead))).toString();
     }
 
     /** What --weight-init changes: the chosen scheme against PyTorch's default on the same seeds, and the third scheme. */
