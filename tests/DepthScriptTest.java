@@ -169,7 +169,7 @@ class DepthScriptTest {
                 {"--test needs --train", "--test", TEST},
                 {"--train needs --test", "--train", TRAIN},
                 {"no such file", "--train", tmp.resolve("nope.csv").toString(), "--test", TEST},
-                {"should be specified only once", "--depths", "1", "--depths", "2"},
+                {"option '--depths'", "--depths", "1", "--depths", "2"},
         }) {
             String[] args = GradnormsScriptTest.concat(java.util.Arrays.copyOfRange(c, 1, c.length), "--out", out.toString());
             assertBadInput(c[0], out, args);
