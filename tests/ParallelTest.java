@@ -20,7 +20,7 @@ class ParallelTest {
             return i * i;
         });
         assertEquals(items.stream().map(i -> i * i).toList(), squares);
-        assertTrue(threads.size() <= 3, threads.toString());
+        assertTrue(threads.size() <= 3 && threads.stream().allMatch(t -> t.startsWith("parallel-")), threads.toString());
         assertEquals(List.of(), Parallel.map(List.<Integer>of(), 2, i -> i));
     }
 

@@ -2,10 +2,10 @@ package speed;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -23,7 +23,12 @@ public final class Parallel {
     public static <T, R> List<R> map(List<T> items, int jobs, Function<? super T, ? extends R> work) {
         if (jobs < 1) throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
         Nd4jSetup.threads(1);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, items.size())));
+        var threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, items.size())), task -> {
+            Thread t = new Thread(task, "parallel-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         try {
             var futures = new ArrayList<Future<R>>();
             for (T item : items) {
@@ -32,25 +37,9 @@ public final class Parallel {
                     return (R) work.apply(item);
                 }));
             }
-            var results = new ArrayList<R>(items.size());
-            for (Future<R> f : futures) results.add(result(f));
-            return results;
+            return Background.results(futures);
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    /** A piece's result; its exception (a bug, or an Error) as if thrown here. */
-    private static <R> R result(Future<R> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the parallel work", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            if (e.getCause() instanceof Error error) throw error;
-            throw new IllegalStateException(e.getCause());
         }
     }
 }
