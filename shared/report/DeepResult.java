@@ -2,6 +2,7 @@ package report;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -9,6 +10,7 @@ import java.util.Map;
 import nn.Activation;
 import study.ActivationSummary;
 import study.Run;
+import study.Stats;
 import study.Study;
 
 /**
@@ -16,9 +18,11 @@ import study.Study;
  * {@link ActivationSummary}, the paired comparison (run r of both activations started from the same weights) and
  * the files it wrote into {@code dir}. {@link #answer()} answers the sheet's question from these numbers.
  */
-public record DeepResult(Study study, List<Run> runs, Map<Activation, ActivationSummary> summaries, Pairs pairs, Path dir,
-        List<Path> files) implements StepResult {
+public record DeepResult(Study study, List<Run> runs, Map<Activation, ActivationSummary> summaries, Pairs pairs,
+        Map<Activation, Units> units, Path dir, List<Path> files) implements StepResult {
     public static final String QUESTION = "Is one architecture always better, and why?";
+    /** A sigmoid output h counts as saturated where its derivative h (1 - h) is below this (nn.Training measures it). */
+    public static final double SATURATED_BELOW = 0.01;
 
     /** Diverged runs fail the step, although every file and the other runs' numbers are there. */
     @Override
@@ -50,17 +54,145 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
         }
     }
 
+    /**
+     * One activation's units (units.csv) in the last epoch of its finished runs: per hidden layer, the median share of
+     * dead ReLU units or of saturated sigmoid outputs ({@code measure}, its units.csv column) over the runs that
+     * recorded it ({@code runs}) and over those of them at chance ({@code atChance}; NaN when there are none), and for
+     * ReLU how each run at chance got {@link Stuck}.
+     */
+    public record Units(Activation activation, String measure, List<String> layers, int runs, double[] medianShare, int atChance,
+            double[] medianShareAtChance, List<Stuck> stuck) {
+        public Units {
+            layers = List.copyOf(layers);
+            stuck = List.copyOf(stuck);
+        }
+
+        /** The measure of {@code activation}'s units: dead ReLUs, saturated sigmoids; null for any other activation. */
+        public static String measureOf(Activation activation) {
+            return switch (activation) {
+                case RELU -> Run.DEAD_FRACTION;
+                case SIGMOID -> Run.SATURATED_FRACTION;
+                default -> null;
+            };
+        }
+
+        /** The units of {@code activation}'s finished runs among {@code all}; null when none recorded its measure. */
+        static Units of(Activation activation, List<Run> all) {
+            String measure = measureOf(activation);
+            if (measure == null) return null;
+            var recorded = all.stream().filter(r -> r.activation() == activation && r.finished() && !r.epochs().isEmpty()
+                    && Arrays.stream(last(r, measure)).noneMatch(Double::isNaN)).toList();
+            if (recorded.isEmpty()) return null;
+            var atChance = recorded.stream().filter(r -> PyTorchReference.atChance(r.result().testAccuracy())).toList();
+            var stuck = activation == Activation.RELU ? atChance.stream().map(Stuck::of).toList() : List.<Stuck>of();
+            return new Units(activation, measure, recorded.get(0).layers(), recorded.size(), medianLast(recorded, measure), atChance.size(),
+                    medianLast(atChance, measure), stuck);
+        }
+
+        private static double[] medianLast(List<Run> runs, String measure) {
+            int layers = runs.isEmpty() ? 0 : runs.get(0).layers().size();
+            double[] medians = new double[layers];
+            for (int k = 0; k < layers; k++) {
+                int layer = k;
+                medians[k] = Stats.of(runs.stream().mapToDouble(r -> last(r, measure)[layer]).toArray()).median();
+            }
+            return medians;
+        }
+
+        @Override
+        public String toString() {
+            return "Units(" + activation + " " + measure + " in the last epoch, median over " + Format.count(runs, "run") + ": "
+                    + shares(layers, medianShare) + (atChance > 0 ? "; over the " + atChance + " at chance: " + shares(layers, medianShareAtChance) : "")
+                    + (stuck.isEmpty() ? "" : "; " + stuck) + ")";
+        }
+    }
+
+    /** Each hidden layer's {@code measure} in the run's last epoch. */
+    static double[] last(Run run, String measure) {
+        double[][] table = run.perLayer().get(measure);
+        return table[table.length - 1].clone();
+    }
+
+    /**
+     * How a ReLU run at chance got stuck, from its units.csv and gradnorms.csv. {@code deadLayer}: the first hidden layer
+     * all of whose units were dead in some epoch (-1: none was), {@code deadFrom}: the first epoch its dead share reached
+     * 100%. {@code noGradientFrom}: the epoch from which on, up to the last, every hidden layer's weight gradient was
+     * exactly 0 (-1: the last epoch still had a gradient). {@code lastDead}: each hidden layer's dead share in the last epoch.
+     */
+    public record Stuck(Run run, int deadLayer, int deadFrom, int noGradientFrom, double[] lastDead) {
+        static Stuck of(Run run) {
+            int deadLayer = -1, deadFrom = -1;
+            double[][] dead = run.perLayer().get(Run.DEAD_FRACTION);
+            for (int k = 0; k < run.layers().size() && deadLayer < 0; k++) {
+                for (int e = 0; e < dead.length; e++) {
+                    if (dead[e][k] == 1) {
+                        deadLayer = k;
+                        deadFrom = e;
+                        break;
+                    }
+                }
+            }
+            double[][] norms = run.gradNorms();
+            int from = norms.length;
+            while (from > 0 && Arrays.stream(norms[from - 1]).allMatch(n -> n == 0)) from--;
+            return new Stuck(run, deadLayer, deadFrom, from == norms.length ? -1 : from, last(run, Run.DEAD_FRACTION));
+        }
+
+        /** e.g. {@code ReLU run 6 (seed 5): from epoch 15 on, no gradient reached any hidden layer ...}. */
+        public String describe() {
+            String who = run.displayLabel();
+            List<String> layers = run.layers();
+            if (deadLayer >= 0) {
+                return String.format(Locale.ROOT, "%s: every unit of %s was dead from epoch %d on (the first epoch its dead share reached 100%%), "
+                        + "so no gradient passed below it", who, layers.get(deadLayer), deadFrom);
+            }
+            int most = 0;
+            for (int k = 1; k < lastDead.length; k++) if (lastDead[k] > lastDead[most]) most = k;
+            String mostDead = Double.isNaN(lastDead[most]) ? "" : String.format(Locale.ROOT, " (in the last epoch %s of %s's units were dead, "
+                    + "the most of any hidden layer)", Format.percent(lastDead[most]), layers.get(most));
+            if (noGradientFrom >= 0) {
+                return String.format(Locale.ROOT, "%s: from epoch %d on, no gradient reached any hidden layer (every norm exactly 0), although no "
+                        + "hidden layer had died%s, so the gradient was cut above them, at the latent layer's 2 ReLUs, off for every point", who,
+                        noGradientFrom, mostDead);
+            }
+            return who + ": its hidden layers still got a gradient in the last epoch" + mostDead;
+        }
+
+        @Override
+        public String toString() {
+            return "Stuck(" + describe() + ")";
+        }
+    }
+
     public DeepResult {
         runs = List.copyOf(runs);
         summaries = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(summaries));
+        units = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(units));
         files = List.copyOf(files);
     }
 
     /** The result of {@code runs} of {@code study}, with its numbers worked out. */
     public static DeepResult of(Study study, List<Run> runs, Path dir, List<Path> files) {
         var summaries = new LinkedHashMap<Activation, ActivationSummary>();
-        for (Activation a : study.activations()) summaries.put(a, ActivationSummary.of(a, runs));
-        return new DeepResult(study, runs, summaries, Pairs.of(study, runs), dir, files);
+        var units = new LinkedHashMap<Activation, Units>();
+        for (Activation a : study.activations()) {
+            summaries.put(a, ActivationSummary.of(a, runs));
+            Units u = Units.of(a, runs);
+            if (u != null) units.put(a, u);
+        }
+        return new DeepResult(study, runs, summaries, Pairs.of(study, runs), units, dir, files);
+    }
+
+    /** Where {@code deep} draws run {@code run}'s input and latent space, without the extension: {@code latent_<activation>_run<r>}. */
+    public static Path latentFigure(Path dir, Run run) {
+        return dir.resolve("latent_" + run.activation() + "_run" + run.run());
+    }
+
+    /** {@code hidden1 2.3%, hidden2 26.5%, hidden3 14.0%}. */
+    static String shares(List<String> layers, double[] shares) {
+        var parts = new ArrayList<String>();
+        for (int k = 0; k < layers.size(); k++) parts.add(layers.get(k) + " " + Format.percent(shares[k]));
+        return String.join(", ", parts);
     }
 
     @Override
@@ -96,7 +228,7 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
             ActivationSummary only = summaries.values().iterator().next();
             return "Only " + only.activation().displayName() + " was trained (--activation), so there is nothing to compare: its mean test "
                     + "accuracy was " + Format.percent(only.testAccuracy().mean()) + " over " + Format.count(only.finished(), "run") + ", "
-                    + only.atChance() + " at chance. Run without --activation to compare ReLU and Sigmoid.";
+                    + only.atChance() + " at chance. Run without --activation to compare ReLU and Sigmoid." + saturation() + deadUnits();
         }
         ActivationSummary better = relu.testAccuracy().mean() >= sigmoid.testAccuracy().mean() ? relu : sigmoid;
         ActivationSummary worse = better == relu ? sigmoid : relu;
@@ -132,7 +264,8 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
                         + "%.2e for Sigmoid vs %.2e for ReLU", sigmoid.medianFirstLayerGradNorm(), relu.medianFirstLayerGradNorm()));
         double ratio = relu.medianFirstLayerGradNorm() / sigmoid.medianFirstLayerGradNorm();
         if (Double.isFinite(ratio) && ratio > 1) s.append(String.format(Locale.ROOT, ", %.0f times smaller", ratio));
-        s.append(". ReLU's derivative is 1 wherever a unit is active, so the gradient reaches the first layer undiminished. ")
+        s.append(".").append(saturation());
+        s.append(" ReLU's derivative is 1 wherever a unit is active, so the gradient reaches the first layer undiminished. ")
                 .append("But a ReLU unit that is negative for every input gets no gradient at all and stays dead; the latent layer has only ")
                 .append("2 units, so if they die the output sees a constant and the net is stuck at chance");
         if (relu.atChance() > 0) {
@@ -140,7 +273,39 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
         } else {
             s.append(" (none of the ").append(relu.finished()).append(" ReLU runs here, but other seeds can)");
         }
-        s.append(". So ReLU is the better default for deep nets, but not a guarantee: an unlucky seed can leave either one at chance.");
+        s.append(".").append(deadUnits());
+        s.append(" So ReLU is the better default for deep nets, but not a guarantee: an unlucky seed can leave either one at chance.");
+        return s.toString();
+    }
+
+    /** Share of saturated outputs per hidden layer below which saturation does not explain a stuck Sigmoid run. */
+    static final double LITTLE_SATURATION = 0.1;
+
+    /** Sigmoid's saturated outputs in the last epoch (units.csv) and what they explain; empty without them. */
+    String saturation() {
+        Units u = units.get(Activation.SIGMOID);
+        if (u == null) return "";
+        String shares = "median over the " + Format.count(u.runs(), "run") + ": " + shares(u.layers(), u.medianShare())
+                + (u.atChance() > 0 ? "; over the " + u.atChance() + " at chance: " + shares(u.layers(), u.medianShareAtChance()) : "");
+        double most = Math.max(Arrays.stream(u.medianShare()).max().orElse(0), Arrays.stream(u.medianShareAtChance()).max().orElse(0));
+        String verdict = most >= LITTLE_SATURATION ? "A saturated sigmoid passes back almost nothing, which shrinks the gradient further."
+                : u.atChance() > 0 ? "So the stuck Sigmoid runs are not saturated: their sigmoids sit near the middle, and the factor of at "
+                        + "most 0.25 per layer alone starves hidden1."
+                : "So saturation plays little part here: the factor of at most 0.25 per layer does it.";
+        return String.format(Locale.ROOT, " Saturated sigmoid outputs (units.csv: (point, unit) pairs with h(1 - h) < %s, a derivative "
+                + "below 1/25 of its peak 0.25) in the last epoch, %s. %s", SATURATED_BELOW, shares, verdict);
+    }
+
+    /** ReLU's dead units in the last epoch (units.csv) and how each run at chance got stuck; empty without them. */
+    String deadUnits() {
+        Units u = units.get(Activation.RELU);
+        if (u == null) return "";
+        var s = new StringBuilder(String.format(Locale.ROOT, " Dead units (units.csv: a unit is dead in an epoch when its output is 0 "
+                + "for every training point) in the last epoch, median over the %s: %s.", Format.count(u.runs(), "run"),
+                shares(u.layers(), u.medianShare())));
+        if (!u.stuck().isEmpty()) {
+            s.append(" At chance: ").append(String.join("; ", u.stuck().stream().map(Stuck::describe).toList())).append('.');
+        }
         return s.toString();
     }
 
@@ -167,8 +332,56 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
                 r.activation().displayName(), String.valueOf(r.run()), r.seed() == null ? "–" : String.valueOf(r.seed()),
                 r.finished() ? Format.number(r.result().loss()) : "diverged", r.finished() ? Format.percent(r.result().trainAccuracy()) : "–",
                 r.finished() ? Format.percent(r.result().testAccuracy()) : "–")).toList());
+        if (!units.isEmpty()) {
+            var header = new ArrayList<String>(List.of("activation", "share in the last epoch"));
+            List<String> layers = units.values().iterator().next().layers();
+            header.addAll(layers);
+            var unitRows = new ArrayList<List<String>>();
+            for (Units u : units.values()) {
+                String what = u.activation() == Activation.RELU ? "dead units" : "saturated outputs";
+                unitRows.add(row(u.activation().displayName(), what + ", median over " + Format.count(u.runs(), "run"), u.medianShare()));
+                if (u.atChance() > 0) unitRows.add(row(u.activation().displayName(), what + ", median over the " + u.atChance() + " at chance",
+                        u.medianShareAtChance()));
+            }
+            md.paragraph("Dead ReLU units (output 0 for every training point) and saturated sigmoid outputs ((point, unit) pairs with "
+                    + "h(1 − h) < " + SATURATED_BELOW + ") per hidden layer, in the last epoch (every epoch: " + md.link(dir.resolve("units.csv")) + "):");
+            md.table(header, unitRows);
+        }
         md.question(QUESTION, answer());
-        for (Path file : files) if (file.toString().endsWith(".png")) md.image(file, step() + ": " + file.getFileName());
+        List<Path> latent = files.stream().filter(f -> f.getFileName().toString().startsWith("latent_")).toList();
+        for (Path file : files) if (file.toString().endsWith(".png") && !latent.contains(file)) md.image(file, step() + ": " + file.getFileName());
+        List<Path> shown = latentShown();
+        if (!shown.isEmpty()) {
+            md.paragraph("The lecture's figure of the trained nets, input space and 2-unit latent space (before the activation): run 1 of each "
+                    + "activation and the first run of each at chance (every run's: " + String.join(", ", latent.stream()
+                    .filter(f -> f.toString().endsWith(".png")).map(md::link).toList()) + ").");
+            for (Path file : shown) md.image(file, step() + ": " + file.getFileName());
+        }
+    }
+
+    private static List<String> row(String activation, String what, double[] shares) {
+        var row = new ArrayList<String>(List.of(activation, what));
+        for (double share : shares) row.add(Format.percent(share));
+        return row;
+    }
+
+    /**
+     * The latent figures report.md shows: per activation, that of its first finished run and of its first run at chance
+     * (those {@code deep} wrote, among {@link #files}).
+     */
+    public List<Path> latentShown() {
+        var shown = new ArrayList<Path>();
+        for (Activation a : study.activations()) {
+            var finished = runs.stream().filter(r -> r.activation() == a && r.finished()).toList();
+            finished.stream().findFirst().ifPresent(r -> shown.add(latentPng(r)));
+            finished.stream().filter(r -> PyTorchReference.atChance(r.result().testAccuracy())).findFirst().ifPresent(r -> shown.add(latentPng(r)));
+        }
+        return shown.stream().distinct().filter(files::contains).toList();
+    }
+
+    private Path latentPng(Run run) {
+        Path base = latentFigure(dir, run);
+        return base.resolveSibling(base.getFileName() + ".png");
     }
 
     /** The settings of a study and, when some of its runs diverged, which (the opening of step 2's and step 3's sections). */
