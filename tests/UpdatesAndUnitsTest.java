@@ -1,4 +1,7 @@
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,8 +12,11 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import cli.Cli;
 import nn.Activation;
+import plot.Charts;
 import report.DeepResult;
 
 /**
@@ -92,6 +98,20 @@ class UpdatesAndUnitsTest {
         Path torch = FIXTURES.resolve("units3x64_seed11_x8_sigmoid_run.csv");
         assertTrue(GradnormsScriptTest.rows(torch).stream().allMatch(r -> Double.parseDouble(r[6]) > 0.05), "the fixture's sigmoids saturate");
         assertFollowsPyTorch(out, torch, "sigmoid");
+    }
+
+    /** The 1e-3 line of the updates figure: dashed, across the x range, named in the legend (shown even for one layer). */
+    @Test
+    void theRuleOfThumbIsALabelledDashedLine() {
+        XYChart chart = Charts.lines("update:weight", "epoch", "ratio (log)", List.of(new Charts.Line("hidden1", new double[] {0, 1, 2},
+                new double[] {1e-7, 1e-6, 1e-5})), Charts.Scale.LOG);
+        assertFalse(chart.getStyler().isLegendVisible());
+        Charts.referenceLine(chart, 1e-3, "rule of thumb 1e-3");
+        XYSeries line = chart.getSeriesMap().get("rule of thumb 1e-3");
+        assertArrayEquals(new double[] {0, 2}, line.getXData());
+        assertArrayEquals(new double[] {1e-3, 1e-3}, line.getYData());
+        assertTrue(line.isShowInLegend() && chart.getStyler().isLegendVisible());
+        assertNotNull(line.getLineStyle().getDashArray());
     }
 
     /**

@@ -120,7 +120,7 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
      * exactly 0 (-1: the last epoch still had a gradient). {@code lastDead}: each hidden layer's dead share in the last epoch.
      */
     public record Stuck(Run run, int deadLayer, int deadFrom, int noGradientFrom, double[] lastDead) {
-        static Stuck of(Run run) {
+        public static Stuck of(Run run) {
             int deadLayer = -1, deadFrom = -1;
             double[][] dead = run.perLayer().get(Run.DEAD_FRACTION);
             for (int k = 0; k < run.layers().size() && deadLayer < 0; k++) {
