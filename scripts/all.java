@@ -36,10 +36,9 @@ import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
-import cli.BadInputException;
 import cli.Cli;
-import cli.DivergedException;
 import cli.Output;
+import cli.OutputFolder;
 import cli.Progress;
 import report.Report;
 import report.StepCommand;
@@ -117,7 +116,6 @@ public class all implements Callable<Integer> {
         }
         double total = (System.nanoTime() - start) / 1e9;
         String workload = quick ? "`--quick`: fewer epochs and runs than the defaults, for a first look" : "full workloads, each step with its defaults";
-        Path report = Output.writeString(root.resolve("report.md"), Report.markdown(root, workload, sections, total));
         System.out.println();
         for (Report.Section s : sections) {
             System.out.printf(Locale.ROOT, "  %-13s %-6s %8s%s%n", s.alias(), s.ok() ? "ok" : "FAILED", Progress.duration(s.seconds()),
@@ -125,6 +123,8 @@ public class all implements Callable<Integer> {
         }
         long failed = sections.stream().filter(s -> !s.ok()).count();
         System.out.printf(Locale.ROOT, "  %-13s %-6s %8s%n", "total", failed == 0 ? "ok" : failed + " failed", Progress.duration(total));
+        // (a report that cannot be written, e.g. on a full disk, ends the run with one line, after the summary above)
+        Path report = Output.writeString(root.resolve("report.md"), Report.markdown(root, workload, sections, total));
         System.out.println("report: " + report.toAbsolutePath().normalize());
         return sections;
     }
@@ -145,20 +145,27 @@ public class all implements Callable<Integer> {
             System.setErr(new PrintStream(new Tee(originalErr, console), true, StandardCharsets.UTF_8));
             result = Cli.parse(step.command().get(), args.toArray(String[]::new)).run();
             if (result.failure() != null) failure = "diverged: " + result.failure();
-        } catch (BadInputException e) {
-            failure = "bad input: " + e.getMessage();
-        } catch (DivergedException e) {
-            failure = "diverged: " + e.getMessage();
-        } catch (RuntimeException | Error e) {   // a bug in one step must not stop the others; its trace goes to the log
-            failure = "threw " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage().replace('\n', ' '));
-            e.printStackTrace();
+        } catch (RuntimeException | Error e) {   // bad input, a divergence, a fault or a bug: the step's failure, not all's
+            Cli.Failure f = Cli.failure(e);
+            failure = switch (f.code()) {
+                case Cli.BAD_INPUT -> "bad input: " + f.message();
+                case Cli.DIVERGED -> "diverged: " + f.message();
+                default -> f.message().replace("MOONS_TRACE=1 shows where", "its trace is in the step's log");
+            };
+            if (f.code() == Cli.FAILED) e.printStackTrace(new PrintStream(console, true, StandardCharsets.UTF_8));   // the log only
         } finally {
             System.setOut(originalOut);
             System.setErr(originalErr);
             Nd4jSetup.restore(threads);   // a step may pin ND4J to one thread; the next one starts as this one did
+            OutputFolder.discardAll();    // a step that failed leaves its output folder as it was
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        Output.writeString(log, Progress.lastStates(console.toString(StandardCharsets.UTF_8)));
+        try {
+            Output.writeString(log, Progress.lastStates(console.toString(StandardCharsets.UTF_8)));
+        } catch (RuntimeException e) {   // e.g. a full disk: the step's own outcome is still reported
+            log = null;
+            System.out.println("   (its console log could not be written: " + e.getMessage() + ")");
+        }
         String derivation = step.alias().equals("forward") ? derivation() : null;
         return new Report.Section(step.alias(), step.heading(), args, seconds, result, failure, derivation, log);
     }

@@ -58,6 +58,9 @@ public class backward implements StepCommand {
     /** The exit code of a failed check. */
     static final int CHECK_FAILED = 1;
 
+    /** Hidden units at most: the finite differences take two passes per parameter. */
+    static final int MAX_HIDDEN = 1024;
+
     @Mixin
     TwoLayerNetOptions start;
 
@@ -80,14 +83,14 @@ public class backward implements StepCommand {
     }
 
     public BackwardResult run() {
-        start.validate();
+        start.validate(MAX_HIDDEN);
         if (gradsOut != null) Output.requireNpzFile(gradsOut, "--grads-out");
 
         // data and model, float64 throughout: a gradient check needs the digits
         Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train");
         INDArray X = data.features(DataType.DOUBLE);
         INDArray E = data.oneHot(TwoLayerNet.CLASSES, DataType.DOUBLE);
-        TwoLayerNet net = start.create(DataType.DOUBLE);
+        TwoLayerNet net = start.create(DataType.DOUBLE, MAX_HIDDEN);
 
         // the hand-written gradients and the two references
         ManualBackprop.Forward f = ManualBackprop.forward(X, net);

@@ -46,6 +46,9 @@ public class forward implements StepCommand {
     @Option(names = "--batch", description = "How many training points (the first ones; default ${DEFAULT-VALUE}).")
     int batch = 4;
 
+    /** Hidden units at most: one pass over a few points. */
+    static final int MAX_HIDDEN = 65536;
+
     @Mixin
     TwoLayerNetOptions start;
 
@@ -63,7 +66,7 @@ public class forward implements StepCommand {
     }
 
     public ForwardResult run() {
-        start.validate();
+        start.validate(MAX_HIDDEN);
         Cli.require(batch >= 1, "--batch must be a positive integer, got " + batch);
 
         // data: the first --batch training points, one per row of X, and their one-hot labels E
@@ -73,7 +76,7 @@ public class forward implements StepCommand {
         INDArray E = data.oneHot(TwoLayerNet.CLASSES, DataType.FLOAT).get(NDArrayIndex.interval(0, batch), NDArrayIndex.all());
 
         // model
-        TwoLayerNet net = start.create(DataType.FLOAT);
+        TwoLayerNet net = start.create(DataType.FLOAT, MAX_HIDDEN);
 
         // the forward pass and the loss
         ManualBackprop.Forward f = ManualBackprop.forward(X, net.W1(), net.b1(), net.W2(), net.b2());

@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
 import cli.Cli;
 import cli.DivergedException;
 import cli.Output;
+import cli.OutputFolder;
 import cli.SgdOptions;
 import data.Points;
 import data.Split;
@@ -51,15 +52,15 @@ import speed.Nd4jSetup;
                 + "history.csv, confidence.png/.svg (input and latent space), loss.png/.svg and accuracy.png/.svg.")
 public class lecture implements StepCommand {
     static final int LECTURE_EPOCHS = 1000;
-    static final int MAX_WIDTH = 1 << 16;
-    static final int MAX_EPOCHS = 100_000_000;
+    /** Units at most: the forward pass holds [800, W] matrices. */
+    static final int MAX_WIDTH = 16384;
     /** Cells per side of a confidence field. */
     static final int GRID = 150;
 
     @Mixin
     SgdOptions sgd;
 
-    @Option(names = "--width", paramLabel = "W", defaultValue = "264", description = "Units of the hidden layer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", paramLabel = "W", defaultValue = "264", description = "Units of the hidden layer, 1 to " + MAX_WIDTH + " (default: ${DEFAULT-VALUE}).")
     int width;
 
     @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu", description = "relu, sigmoid or tanh (default: ${DEFAULT-VALUE}).")
@@ -107,7 +108,7 @@ public class lecture implements StepCommand {
         Mlp net = Mlp.lecture(width, activation, DataType.FLOAT);
         if (init != null) net.load(init, "--init");
         else net.initLikeTorch(seed());
-        Path dir = Output.prepareDir(out != null ? out : Output.defaultDir("lecture"), "--out");
+        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("lecture"), "--out");   // files appear together
         String settings = net + "; SGD lr " + sgd.lr + " momentum " + sgd.momentum + ", " + sgd.epochs + " full-batch epochs on "
                 + data.train().size() + " train / " + data.test().size() + " test points; initial weights: "
                 + (init != null ? init.toString() : "torch.manual_seed(" + seed() + ")");
@@ -121,36 +122,36 @@ public class lecture implements StepCommand {
             history = Training.run(run, net, new Sgd(net, sgd.lr, sgd.momentum), data.train(), data.test(), sgd.epochs,
                     e -> { if (e.epoch() % 100 == 0) System.out.println(Training.progressLine(e)); });
         } catch (Training.Diverged e) {
-            Output.writeString(dir.resolve("history.csv"), e.history().csv());   // keep the epochs before the divergence
+            folder.commit(List.of(Output.writeString(folder.resolve("history.csv"), e.history().csv())));   // the epochs before it
             throw new DivergedException(e.getMessage() + "; history.csv keeps the " + e.history().epochs().size() + " epochs before it");
         }
 
         // record: the history, and the net after its last update (which a huge --lr can still blow up)
-        var files = new ArrayList<>(List.of(Output.writeString(dir.resolve("history.csv"), history.csv())));
+        var files = new ArrayList<>(List.of(Output.writeString(folder.resolve("history.csv"), history.csv())));
         Mlp.Evaluation train = net.evaluate(data.train().features(DataType.FLOAT), data.train().y());
         Mlp.Evaluation test = net.evaluate(data.test().features(DataType.FLOAT), data.test().y());
         if (!Double.isFinite(train.loss()) || !Double.isFinite(net.latent(data.test().features(DataType.FLOAT)).sumNumber().doubleValue())) {
+            folder.commit(files);
             throw new DivergedException(run + ": after the last update (epoch " + (sgd.epochs - 1) + ") the net's outputs are no "
                     + "longer finite (train loss " + train.loss() + "); history.csv keeps the " + sgd.epochs + " epochs before it");
-        }
-        if (saveWeights != null) {
-            net.save(saveWeights);
-            files.add(saveWeights);
         }
 
         // plot
         files.addAll(ConfidencePlot.save(ConfidencePlot.inputAndLatent(net, data.test(), data.test().size() + " test points", GRID), 2,
-                dir.resolve("confidence")));
-        files.addAll(plotCurves(history, dir));
+                folder.resolve("confidence")));
+        files.addAll(plotCurves(history, folder));
+        if (saveWeights != null) net.save(saveWeights);
+        var written = new ArrayList<>(folder.commit(files));
+        if (saveWeights != null) written.add(saveWeights);
 
         // answer
         return new LectureResult(settings, init != null ? null : seed(), lectureSetup(), LECTURE_EPOCHS, history, train.loss(),
-                train.accuracy(), test.accuracy(), deadLatentUnits(net, data.train()), List.copyOf(files));
+                train.accuracy(), test.accuracy(), deadLatentUnits(net, data.train()), List.copyOf(written));
     }
 
     Activation validate() {
         Activation activation = Activation.parse(activationName, "--activation");
-        sgd.validate(MAX_EPOCHS);
+        sgd.validate();
         Cli.require(width >= 1 && width <= MAX_WIDTH, "--width must be an integer from 1 to " + MAX_WIDTH + ", got " + width);
         Cli.require(init == null || seed == null, "--seed and --init exclude each other: the initial weights come from one of them");
         if (saveWeights != null) Output.requireNpzFile(saveWeights, "--save-weights");
@@ -178,7 +179,7 @@ public class lecture implements StepCommand {
 
     // ---- figures ----
 
-    static List<Path> plotCurves(Training.History h, Path dir) {
+    static List<Path> plotCurves(Training.History h, OutputFolder dir) {
         var files = new ArrayList<>(Charts.save(Charts.lines("Training loss", "epoch", "mean cross-entropy",
                 List.of(new Charts.Line("train", h.epochNumbers(), h.losses()))), dir.resolve("loss")));
         files.addAll(Charts.save(Charts.lines("Accuracy", "epoch", "accuracy (%)", List.of(new Charts.Line("train", h.epochNumbers(),

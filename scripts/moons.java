@@ -40,6 +40,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import cli.Cli;
 import cli.Output;
+import cli.OutputFolder;
 import data.NumpyRandomState;
 import data.Points;
 import data.Split;
@@ -96,7 +97,7 @@ public class moons implements StepCommand {
     /** The step: make the points, standardize and split them, write them, plot them. */
     public MoonsResult run() {
         validate();
-        Path dir = Output.prepareDir(out != null ? out : Output.defaultDir("moons"), "--out");
+        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("moons"), "--out");   // files appear together
 
         Points raw = TwoMoons.makeMoons(samples, noise, seed);
         Split split = TwoMoons.standardizeAndSplit(raw, testSize, splitSeed);
@@ -104,10 +105,10 @@ public class moons implements StepCommand {
         var files = new ArrayList<Path>();
         for (String name : List.of("raw", "train", "test")) {
             Points points = name.equals("raw") ? raw : name.equals("train") ? split.train() : split.test();
-            files.add(points.writeCsv(dir.resolve(name + ".csv")));
+            files.add(points.writeCsv(folder.resolve(name + ".csv")));
         }
-        files.addAll(Charts.save(plot(split), dir.resolve("moons")));
-        return new MoonsResult(settings(), raw, split, List.copyOf(files));
+        files.addAll(Charts.save(plot(split), folder.resolve("moons")));
+        return new MoonsResult(settings(), raw, split, folder.commit(files));
     }
 
     /** Every check before anything is written: each failure is one line naming the option and what is allowed. */

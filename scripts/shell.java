@@ -70,6 +70,7 @@ public class shell implements Callable<Integer> {
                 import org.nd4j.linalg.api.buffer.DataType;
                 import org.nd4j.linalg.api.ndarray.INDArray;
                 import org.nd4j.linalg.factory.Nd4j;
+                import org.nd4j.linalg.indexing.NDArrayIndex;
                 import org.nd4j.linalg.ops.transforms.Transforms;
                 """);
         for (String p : sharedPackages()) imports.append("import ").append(p).append(".*;\n");

@@ -79,7 +79,7 @@ class AllTest {
         String report = Files.readString(tmp.resolve("report.md"));
         for (all.Step step : all.steps()) assertTrue(report.contains("(`" + step.alias() + "`)\n"), "a section for " + step.alias());
         assertTrue(report.contains("**failed**: bad input: --lr must be"), "deep's bad option in the summary table");
-        assertTrue(report.contains("**failed**: threw IllegalStateException: a bug in backward"), "backward's exception");
+        assertTrue(report.contains("**failed**: internal error, a bug: IllegalStateException: a bug in backward (its trace is in the step's log)"), "backward's exception");
         assertTrue(report.contains("**2 of " + all.steps().size() + " steps failed**"));
         assertTrue(Files.readString(tmp.resolve("logs").resolve("backward.txt")).contains("at AllTest"), "the bug's trace is in the log");
         assertFalse(report.contains("--from"), "no --from when deep failed");

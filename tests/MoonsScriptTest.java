@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +31,11 @@ class MoonsScriptTest {
             assertTrue(Files.size(dir.resolve(file)) > 0, file);
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertEquals(5, files.count(), "no temp files left behind");
+            assertEquals(6, files.count(), "no temp files left behind: the five outputs and the manifest");
+        }
+        assertEquals(List.of("moons.png", "moons.svg", "raw.csv", "test.csv", "train.csv"), Files.readAllLines(dir.resolve(".outputs")));
+        try (Stream<Path> siblings = Files.list(tmp)) {
+            assertEquals(List.of(dir), siblings.toList(), "no staging folder left beside it");
         }
         Points train = Points.readCsv(dir.resolve("train.csv"), "train.csv");
         MoonsDataTest.assertSamePoints(MoonsDataTest.fixture("moons_n1000_noise0.2_seed42", "train"), train, "train.csv");

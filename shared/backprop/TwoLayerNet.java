@@ -83,8 +83,8 @@ public record TwoLayerNet(INDArray W1, INDArray b1, INDArray W2, INDArray b2) {
 
     /**
      * Reads W1, b1, W2, b2 from an .npz in (out, in) layout. The width H is W1's row count; when
-     * {@code expectedHidden} is not null it must agree. Any missing or misshaped key is a one-line
-     * {@link cli.BadInputException} naming {@code option} and the key.
+     * {@code expectedHidden} is not null it must agree. A missing, misshaped, unexpected or non-finite key is a one-line
+     * {@link cli.BadInputException} naming {@code option} and the key (the rule of every --init: {@link Npz#stateDict}).
      */
     public static TwoLayerNet load(Path file, String option, Integer expectedHidden, DataType type) {
         Map<String, INDArray> arrays = Npz.read(file, option);
@@ -93,15 +93,13 @@ public record TwoLayerNet(INDArray W1, INDArray b1, INDArray W2, INDArray b2) {
         Cli.require(w1.rank() == 2 && w1.columns() == INPUTS && w1.rows() >= 1, option + ": key 'W1' has shape "
                 + Arrays.toString(w1.shape()) + ", expected [H, 2] with H >= 1");
         long h = expectedHidden != null ? expectedHidden : w1.rows();
-        long[][] shapes = {{h, INPUTS}, {h}, {CLASSES, h}, {CLASSES}};
-        INDArray[] found = new INDArray[KEYS.size()];
-        for (int k = 0; k < found.length; k++) {
-            found[k] = Npz.require(arrays, KEYS.get(k), shapes[k], option);
-            Cli.require(found[k].dataType().isFPType(), option + ": key '" + KEYS.get(k) + "' has type "
-                    + found[k].dataType() + ", expected float32 or float64");
-            Cli.require(!found[k].isNaN().any() && !found[k].isInfinite().any(), option + ": " + file + " holds NaN or infinite weights");
-        }
-        return of(found[0], found[1], found[2], found[3], type);
+        var shapes = new LinkedHashMap<String, long[]>();
+        shapes.put("W1", new long[] {h, INPUTS});
+        shapes.put("b1", new long[] {h});
+        shapes.put("W2", new long[] {CLASSES, h});
+        shapes.put("b2", new long[] {CLASSES});
+        Map<String, INDArray> state = Npz.stateDict(arrays, option, shapes, type);   // PyTorch's strict rule, as every --init
+        return of(state.get("W1"), state.get("b1"), state.get("W2"), state.get("b2"), type);
     }
 
     /** The four arrays by key, for {@link Npz#write} (PyTorch layout, so np.load(...)["W1"] matches nn.Linear). */
@@ -111,9 +109,10 @@ public record TwoLayerNet(INDArray W1, INDArray b1, INDArray W2, INDArray b2) {
         return map;
     }
 
-    /** Writes W1, b1, W2, b2 as an .npz (np.load reads it; {@link #load} too). */
-    public void save(Path file) {
+    /** Writes W1, b1, W2, b2 as an .npz (np.load reads it; {@link #load} too); returns its path. */
+    public Path save(Path file) {
         Npz.write(file, toMap());
+        return file;
     }
 
     /** e.g. {@code TwoLayerNet[W1 [64, 2], b1 [64], W2 [2, 64], b2 [2], FLOAT]}. */

@@ -26,6 +26,7 @@ public final class Cli {
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> fail(ex));
         try {
+            rejectRepeated(cli, args);
             return cli.execute(args);
         } catch (Throwable e) {
             return fail(e);
@@ -34,21 +35,38 @@ public final class Cli {
         }
     }
 
-    /** The exit code and the one line for what ended a run. */
+    /** The exit code and the one line for what ended a run (printed on stderr). */
     public static int fail(Throwable e) {
-        if (e instanceof CommandLine.ExecutionException && e.getCause() != null) e = e.getCause();
-        if (e instanceof BadInputException) return fail(BAD_INPUT, e.getMessage());
-        if (e instanceof DivergedException) return fail(DIVERGED, e.getMessage());
-        if ("1".equals(System.getenv("MOONS_TRACE"))) e.printStackTrace();
-        if (e instanceof java.io.UncheckedIOException u) return fail(FAILED, u.getMessage() + " (" + cause(u.getCause()) + ")");
-        if (e instanceof OutOfMemoryError) return fail(FAILED, "out of memory (" + e.getMessage() + "): try smaller sizes or epochs");
-        return fail(FAILED, "internal error, a bug: " + cause(e) + " (MOONS_TRACE=1 shows where)");
+        Failure f = failure(e);
+        if (f.code() == FAILED && "1".equals(System.getenv("MOONS_TRACE"))) e.printStackTrace();
+        return fail(f.code(), f.message());
     }
 
-    private static String cause(Throwable e) {
-        String m = e.getMessage();
-        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) m = f.getFile() + ": " + f.getReason();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    /** What ended a run, as one line and an exit code. */
+    public record Failure(int code, String message) {}
+
+    /**
+     * Bad input (2), a divergence (3), a fault while running (1: the file and the root cause, e.g. "No space left on
+     * device"), or a bug (1). A file in a staging folder is named by its place in the output folder.
+     */
+    public static Failure failure(Throwable e) {
+        if (e instanceof CommandLine.ExecutionException && e.getCause() != null) e = e.getCause();
+        if (e instanceof BadInputException) return new Failure(BAD_INPUT, e.getMessage());
+        if (e instanceof DivergedException) return new Failure(DIVERGED, e.getMessage());
+        if (e instanceof java.io.UncheckedIOException u) {
+            return new Failure(FAILED, OutputFolder.inTargetTerms(u.getMessage() + " (" + rootCause(u) + ")"));
+        }
+        if (e instanceof OutOfMemoryError) return new Failure(FAILED, "out of memory (" + e.getMessage() + "): try smaller sizes or epochs");
+        return new Failure(FAILED, "internal error, a bug: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+                + e.getMessage()) + " (MOONS_TRACE=1 shows where)");
+    }
+
+    /** The innermost cause's message, e.g. {@code No space left on device}. */
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        if (root instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
     }
 
     /**
@@ -57,11 +75,30 @@ public final class Cli {
      */
     public static <T> T parse(T command, String... args) {
         try {
-            new CommandLine(command).parseArgs(args);
+            var cli = new CommandLine(command);
+            rejectRepeated(cli, args);
+            cli.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             throw new BadInputException(e.getMessage().replace('\n', ' ').strip());
         }
         return command;
+    }
+
+    /**
+     * Every option once: picocli already refuses a second value of a single-valued option, and this refuses a repeated
+     * comma-separated list ({@code --snapshots 0 --snapshots 10}: give {@code --snapshots 0,10}) too. Only an option
+     * meant to be repeated, a list without a separator (the test runner's {@code --select}), may come more than once.
+     */
+    static void rejectRepeated(CommandLine cli, String... args) {
+        var seen = new java.util.HashSet<String>();
+        for (String arg : args) {
+            if (arg.equals("--")) return;
+            var option = cli.getCommandSpec().findOption(arg.startsWith("--") ? arg.split("=", 2)[0] : arg);
+            boolean repeatable = option != null && option.isMultiValue() && option.splitRegex().isEmpty();
+            if (option != null && !repeatable && !option.usageHelp() && !option.versionHelp() && !seen.add(option.longestName())) {
+                throw new BadInputException("option '" + option.longestName() + "' should be given only once");
+            }
+        }
     }
 
     /** Throws a one-line {@link BadInputException} unless {@code ok}. */

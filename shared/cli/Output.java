@@ -37,6 +37,8 @@ public final class Output {
      * {@code option}; checks that it is writable.
      */
     public static Path prepareDir(Path dir, String option) {
+        Cli.require(!dir.toString().isBlank(), option + " must name a folder, got an empty value");
+        Cli.require(dir.toAbsolutePath().normalize().getParent() != null, option + " must not be the root folder " + dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
@@ -57,7 +59,20 @@ public final class Output {
         Cli.require(name.endsWith(".npz") && name.length() > ".npz".length(), option + " must name a .npz file, got '" + file + "'");
         Cli.require(!Files.isDirectory(file), option + ": " + file + " is a folder; expected a .npz file name");
         Path dir = file.toAbsolutePath().getParent();
-        Cli.require(Files.isDirectory(dir) && Files.isWritable(dir), option + ": folder " + dir + " must exist and be writable");
+        Cli.require(Files.isDirectory(dir) && canWriteIn(dir), option + ": folder " + dir + " must exist and be writable");
+    }
+
+    /**
+     * Whether a file can be made in {@code dir}, found by making one (and removing it): permission bits do not tell it
+     * for root, an immutable folder or a read-only mount.
+     */
+    public static boolean canWriteIn(Path dir) {
+        try {
+            Files.delete(Files.createTempFile(dir, ".write-check", ".tmp"));
+            return true;
+        } catch (IOException | SecurityException e) {
+            return false;
+        }
     }
 
     /** Writes {@code target} through {@code writer} into a temp file in the same folder, then renames it. */

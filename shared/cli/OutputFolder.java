@@ -55,7 +55,7 @@ public final class OutputFolder {
         Path target = dir.toAbsolutePath().normalize();
         if (target.getParent() == null) throw new BadInputException(option + " must not be the root folder " + target);
         if (Files.exists(target) && !Files.isDirectory(target)) throw new BadInputException(option + ": " + dir + " is a file, not a folder");
-        if (Files.isDirectory(target) && !Files.isWritable(target)) throw new BadInputException(option + ": folder " + dir + " is not writable");
+        if (Files.isDirectory(target) && !Output.canWriteIn(target)) throw new BadInputException(option + ": folder " + dir + " is not writable");
         var created = new ArrayList<Path>();
         Path staging;
         synchronized (OPEN) {
@@ -181,6 +181,11 @@ public final class OutputFolder {
                 return;   // not empty: something else was put there meanwhile
             }
         }
+    }
+
+    /** A message naming files by where they go: {@code .lecture.staging-123-1/loss.png} becomes {@code lecture/loss.png}. */
+    public static String inTargetTerms(String message) {
+        return message.replaceAll("\\.([^/\\\\]+)\\.staging-\\d+-\\d+", "$1");
     }
 
     static String reason(Exception e) {

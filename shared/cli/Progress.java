@@ -182,4 +182,9 @@ public final class Progress implements AutoCloseable {
         return s < 3600 ? String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
     }
+
+    @Override
+    public String toString() {
+        return "Progress[" + label + ", " + count + " of " + total + "]";
+    }
 }

@@ -62,6 +62,14 @@ public class StudyOptions {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: scripts/out/${COMMAND-NAME}).")
     Path out;
 
+    /** The options as they were given, e.g. {@code --depth 3 --width 264 --runs 5 --seed 0 --epochs 1000 ...}. */
+    @Override
+    public String toString() {
+        return "--depth " + depth + " --width " + width + (activation != null ? " --activation " + activation : "") + " --runs "
+                + (runs != null ? runs : "(default)") + " --seed " + seed + " " + sgd + (init != null ? " --init " + init : "")
+                + (train != null ? " --train " + train + " --test " + test : "") + (jobs != null ? " --jobs " + jobs : "");
+    }
+
     /**
      * Checks every option and reads every input file (nothing is written): the trainer of the study they describe, with
      * at least {@code minDepth} hidden layers. The first problem is a one-line {@link BadInputException}.

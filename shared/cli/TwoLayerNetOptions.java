@@ -9,7 +9,8 @@ import backprop.TwoLayerNet;
 public class TwoLayerNetOptions {
     static final int DEFAULT_HIDDEN = 64;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units (default " + DEFAULT_HIDDEN + ", or W1's rows with --init).")
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units, 1 to 16384 (backward: 1024, its finite "
+            + "differences take two passes per parameter; forward: 65536) (default " + DEFAULT_HIDDEN + ", or W1's rows with --init).")
     Integer hidden;
 
     @Option(names = "--seed", description = "Seed of the He-normal init (default ${DEFAULT-VALUE}).")
@@ -18,9 +19,9 @@ public class TwoLayerNetOptions {
     @Option(names = "--init", paramLabel = "FILE.npz", description = "Start weights W1 [H,2], b1 [H], W2 [2,H], b2 [2] (PyTorch layout).")
     Path init;
 
-    /** Checks the options on their own (before anything is read or written). */
-    public void validate() {
-        Cli.require(hidden == null || hidden >= 1, "--hidden must be a positive integer, got " + hidden);
+    /** Checks the options on their own (before anything is read or written); a step allows at most {@code maxHidden} units. */
+    public void validate(int maxHidden) {
+        Cli.require(hidden == null || hidden >= 1 && hidden <= maxHidden, "--hidden must be an integer from 1 to " + maxHidden + ", got " + hidden);
     }
 
     /** Where the starting weights come from, e.g. {@code He-normal init, seed 0} or {@code weights from init.npz}. */
@@ -28,9 +29,16 @@ public class TwoLayerNetOptions {
         return init != null ? "weights from " + init : "He-normal init, seed " + seed;
     }
 
-    /** The starting net: the --init weights, else He-normal from --seed. */
-    public TwoLayerNet create(DataType type) {
-        return init != null ? TwoLayerNet.load(init, "--init", hidden, type)
+    /** The starting net: the --init weights (at most {@code maxHidden} units), else He-normal from --seed. */
+    public TwoLayerNet create(DataType type, int maxHidden) {
+        TwoLayerNet net = init != null ? TwoLayerNet.load(init, "--init", hidden, type)
                 : TwoLayerNet.heNormal(hidden == null ? DEFAULT_HIDDEN : hidden, seed, type);
+        Cli.require(net.hidden() <= maxHidden, "--init: W1 has " + net.hidden() + " rows; this step takes at most " + maxHidden + " hidden units");
+        return net;
+    }
+
+    @Override
+    public String toString() {
+        return (hidden != null ? "--hidden " + hidden + " " : "") + (init != null ? "--init " + init : "--seed " + seed);
     }
 }

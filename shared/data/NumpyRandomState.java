@@ -108,4 +108,9 @@ public final class NumpyRandomState {
         shuffle(out);
         return out;
     }
+
+    @Override
+    public String toString() {
+        return "NumpyRandomState[numpy's legacy RandomState, " + generator + (hasGauss ? ", a Gaussian cached" : "") + "]";
+    }
 }

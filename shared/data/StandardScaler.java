@@ -67,4 +67,18 @@ public record StandardScaler(double[] mean, double[] variance, double[] scale) {
     private static double square(double v) {
         return v * v;
     }
+
+    /** The fitted columns' means and scales, e.g. {@code StandardScaler[mean [0.500, 0.250], scale [0.870, 0.495]]}. */
+    @Override
+    public String toString() {
+        return "StandardScaler[mean " + Format3.of(mean) + ", scale " + Format3.of(scale) + "]";
+    }
+
+    /** Three significant digits per number, for toString. */
+    private static final class Format3 {
+        static String of(double[] values) {
+            return java.util.Arrays.stream(values).mapToObj(v -> String.format(java.util.Locale.ROOT, "%.3g", v))
+                    .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+        }
+    }
 }

@@ -292,9 +292,10 @@ public final class Mlp {
         }
     }
 
-    /** Writes the parameters as an .npz with PyTorch's state_dict names (atomically). */
-    public void save(Path npz) {
+    /** Writes the parameters as an .npz with PyTorch's state_dict names (atomically); returns its path. */
+    public Path save(Path npz) {
         Npz.write(npz, stateDict());
+        return npz;
     }
 
     /** The layers with their PyTorch names and shapes, the activation, data type and parameter count. */

@@ -47,4 +47,9 @@ public final class Sgd {
         Nd4j.getExecutioner().exec(parameterUpdate);
         first = false;
     }
+
+    @Override
+    public String toString() {
+        return "Sgd[lr " + lr + ", momentum " + momentum + ", " + params.length() + " parameters" + (first ? ", no step yet" : "") + "]";
+    }
 }

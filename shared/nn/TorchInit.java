@@ -66,4 +66,9 @@ public final class TorchInit {
         for (int i = 0; i < values.length; i++) values[i] = uniform(from, to);
         target.assign(Nd4j.create(values, target.shape(), 'c').castTo(target.dataType()));
     }
+
+    @Override
+    public String toString() {
+        return "TorchInit[PyTorch's CPU generator, " + generator + "]";
+    }
 }

@@ -17,8 +17,12 @@ import cli.Output;
 public final class AnimatedGif {
     private AnimatedGif() {}
 
-    /** Writes {@code frames} (all the same size) to {@code target}, showing each for {@code delayMillis}, looping forever. */
-    public static void write(Path target, List<BufferedImage> frames, int delayMillis) {
+    /**
+     * Writes {@code frames} (all the same size) to {@code target}, showing each for {@code delayMillis}, looping forever;
+     * returns its path. (ImageIO's GIF writer, not XChart's GifEncoder: that one reports a failed write by a return value
+     * it drops, so a full disk would leave a broken file without a word.)
+     */
+    public static Path write(Path target, List<BufferedImage> frames, int delayMillis) {
         if (frames.isEmpty()) throw new IllegalArgumentException("an animation needs at least one frame");
         if (delayMillis < 10) throw new IllegalArgumentException("frame delay must be at least 10 ms, got " + delayMillis);
         int width = frames.get(0).getWidth(), height = frames.get(0).getHeight();
@@ -42,6 +46,7 @@ public final class AnimatedGif {
                 writer.dispose();
             }
         });
+        return target;
     }
 
     /**

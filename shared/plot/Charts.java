@@ -48,6 +48,11 @@ public final class Charts {
             if (x.length != y.length) throw new IllegalArgumentException(group + ": " + x.length + " x values but " + y.length + " y values");
             if (x.length == 0) throw new IllegalArgumentException(group + ": a line needs at least one point");
         }
+
+        @Override
+        public String toString() {
+            return "Line[" + group + ", " + x.length + " points, x " + x[0] + " to " + x[x.length - 1] + "]";
+        }
     }
 
     /** A chart of {@code lines} with a linear y-axis. */
@@ -76,7 +81,8 @@ public final class Charts {
             boolean firstOfGroup = !colours.containsKey(line.group());
             Color colour = colours.computeIfAbsent(line.group(), g -> ChartStyle.groupColour(g, colours.size()));
             double[] y = yScale == Scale.LOG ? positiveOrNaN(line.y()) : line.y();
-            XYSeries series = chart.addSeries(firstOfGroup ? line.group() : line.group() + " #" + i, line.x(), y);
+            double[][] drawn = envelope(line.x(), y, WIDTH / 2);
+            XYSeries series = chart.addSeries(firstOfGroup ? line.group() : line.group() + " #" + i, drawn[0], drawn[1]);
             series.setLineColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 215));
             series.setLineStyle(LINE);
             series.setMarker(SeriesMarkers.NONE);
@@ -86,6 +92,38 @@ public final class Charts {
         logTickLabels(chart);
         placeLegend(chart);
         return chart;
+    }
+
+    /**
+     * What a line looks like at the figure's size: cut into {@code buckets} runs of points, each run drawn by its lowest
+     * and highest point (in their order) and a gap where it has one. A 2000-epoch curve so stays the same picture with a
+     * few hundred points, and its SVG small; the CSVs keep every epoch.
+     */
+    static double[][] envelope(double[] x, double[] y, int buckets) {
+        int n = x.length;
+        if (n <= 2 * buckets) return new double[][] {x, y};
+        var keep = new java.util.TreeSet<Integer>();
+        for (int b = 0; b < buckets; b++) {
+            int from = (int) ((long) b * n / buckets), to = (int) ((long) (b + 1) * n / buckets);
+            int lo = -1, hi = -1, gap = -1;
+            for (int i = from; i < to; i++) {
+                if (Double.isNaN(y[i])) {
+                    if (gap < 0) gap = i;
+                    continue;
+                }
+                if (lo < 0 || y[i] < y[lo]) lo = i;
+                if (hi < 0 || y[i] > y[hi]) hi = i;
+            }
+            for (int i : new int[] {lo, hi, gap}) if (i >= 0) keep.add(i);
+        }
+        keep.add(n - 1);
+        double[][] out = new double[2][keep.size()];
+        int k = 0;
+        for (int i : keep) {
+            out[0][k] = x[i];
+            out[1][k++] = y[i];
+        }
+        return out;
     }
 
     /** Gives every chart the same y-range (the union of their data), so small multiples compare at a glance. */

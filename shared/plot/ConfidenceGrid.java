@@ -42,6 +42,14 @@ public record ConfidenceGrid(Bounds bounds, int resolution, int classes, double[
         }
     }
 
+    /** Resolution, rectangle and the range of the confidence, not its cells. */
+    @Override
+    public String toString() {
+        var stats = java.util.Arrays.stream(confidence).flatMapToDouble(java.util.Arrays::stream).summaryStatistics();
+        return String.format(java.util.Locale.ROOT, "ConfidenceGrid[%d x %d cells over x in [%.3g, %.3g], y in [%.3g, %.3g]; confidence %.3f to %.3f]",
+                resolution, resolution, bounds.xMin(), bounds.xMax(), bounds.yMin(), bounds.yMax(), stats.getMin(), stats.getMax());
+    }
+
     public ConfidenceGrid {
         if (resolution < 2) throw new IllegalArgumentException("resolution must be at least 2, got " + resolution);
         if (classes < 2) throw new IllegalArgumentException("need at least 2 classes, got " + classes);

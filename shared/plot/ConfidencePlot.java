@@ -47,6 +47,11 @@ public final class ConfidencePlot {
         public ConfidenceGrid grid() {
             return grid;
         }
+
+        @Override
+        public String toString() {
+            return "Panel[" + getTitle() + "; " + grid + "]";
+        }
     }
 
     /** A panel of {@code grid} with {@code points} on top (colour by class, legend in the emptiest corner). */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 import javax.imageio.ImageIO;
 import javax.swing.ImageIcon;
 import javax.swing.JFrame;
@@ -16,7 +17,15 @@ import javax.swing.JLabel;
 import javax.swing.JScrollPane;
 import javax.swing.SwingUtilities;
 import javax.swing.WindowConstants;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import backprop.ManualBackprop;
+import backprop.TwoLayerNet;
 import cli.Output;
 import data.Points;
 import nn.Mlp;
@@ -37,6 +46,37 @@ public final class Show {
     /** The net's confidence over the input space and, for a net with a 2-unit latent layer, over its latent space. */
     public static Path confidence(Mlp net, Points points) {
         return image("confidence", ConfidencePlot.image(ConfidencePlot.inputAndLatent(net, points, points.size() + " points", GRID), 2));
+    }
+
+    /** The hand-written two-layer net's confidence over the points' plane (exercise 2). */
+    public static Path confidence(TwoLayerNet net, Points points) {
+        return field("confidence", x -> ManualBackprop.forward(x.castTo(net.dataType()), net).p(), points);
+    }
+
+    /** Any model's confidence: {@code probabilities} maps [m, 2] points to their [m, classes] softmax outputs. */
+    public static Path field(String name, Function<INDArray, INDArray> probabilities, Points points) {
+        var grid = ConfidenceGrid.evaluate(ConfidenceGrid.Bounds.around(0.1, points), GRID, DataType.FLOAT, probabilities);
+        return image(name, ConfidencePlot.image(List.of(ConfidencePlot.panel(name + ", " + points.size() + " points", grid, points,
+                "x1", "x2")), 1));
+    }
+
+    /** The points alone, coloured by class. */
+    public static Path points(String name, Points points) {
+        var chart = new XYChart(Charts.WIDTH, Charts.HEIGHT);
+        ChartStyle.apply(chart);
+        chart.setTitle(name + ", " + points.size() + " points");
+        chart.setXAxisTitle("x1");
+        chart.setYAxisTitle("x2");
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter).setLegendPosition(LegendPosition.InsideNE);
+        for (int label = 0; label <= 1; label++) {
+            final int c = label;
+            double[][] mine = java.util.stream.IntStream.range(0, points.size()).filter(i -> points.y()[i] == c)
+                    .mapToObj(i -> points.x()[i]).toArray(double[][]::new);
+            if (mine.length == 0) continue;
+            chart.addSeries("class " + c, java.util.Arrays.stream(mine).mapToDouble(p -> p[0]).toArray(),
+                    java.util.Arrays.stream(mine).mapToDouble(p -> p[1]).toArray()).setMarker(SeriesMarkers.CIRCLE).setMarkerColor(ConfidencePlot.classColour(c));
+        }
+        return chart(name, chart);
     }
 
     /** The training loss of a history, epoch by epoch. */
@@ -65,7 +105,8 @@ public final class Show {
      * Shows an image in a window when there is a display and returns null; otherwise writes it as
      * {@code scripts/out/shell/NAME.png} (or ./out/shell/) and returns that path.
      */
-    public static Path image(String name, BufferedImage image) {
+    public static Path image(String kind, BufferedImage image) {
+        String name = unique(kind);
         if (!GraphicsEnvironment.isHeadless()) {
             SwingUtilities.invokeLater(() -> {
                 var frame = new JFrame(name);
@@ -86,6 +127,14 @@ public final class Show {
         });
         System.out.println(String.format(Locale.ROOT, "no display: wrote %s", file));
         return file;
+    }
+
+    private static final java.util.Map<String, Integer> SHOWN = new java.util.HashMap<>();
+
+    /** {@code confidence}, then {@code confidence-2}, ...: a second figure of the same kind does not replace the first. */
+    private static synchronized String unique(String name) {
+        int n = SHOWN.merge(name, 1, Integer::sum);
+        return n == 1 ? name : name + "-" + n;
     }
 
     /** What the shell does with figures here: a window, or a PNG file. */
