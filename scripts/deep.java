@@ -46,6 +46,7 @@ import plot.ConfidencePlot;
 import report.DeepResult;
 import report.Format;
 import report.StepCommand;
+import study.LatentUnits;
 import study.Run;
 import study.RunFiles;
 import study.Study;
@@ -58,8 +59,8 @@ import study.Trainer;
                 + "gradnorms --from reads them), loss/accuracy curves, decision boundaries, units per layer, every net's input and latent "
                 + "space, a summary table, answer.md, summary.json. Run r of both activations starts from the same weights (torch seed S+r-1).")
 public class deep implements StepCommand {
-    /** Cells per side of a decision-boundary panel's confidence field. */
-    static final int GRID = 120;
+    /** Cells per side of a decision-boundary panel's confidence field; of a latent figure's (drawn on the training threads: half the cost). */
+    static final int GRID = 120, LATENT_GRID = 80;
 
     @Mixin
     StudyOptions options = new StudyOptions();
@@ -91,11 +92,13 @@ public class deep implements StepCommand {
         // Train every (run, activation), --jobs at a time; each trained net's decision field is taken and its input and
         // latent space drawn on its own thread, before the net is dropped. Record: runs.csv, history.csv, gradnorms.csv,
         // updates.csv, units.csv grow as runs end (gradnorms --from reads them instead of training).
-        var fields = new ConcurrentHashMap<String, ConfidenceGrid>();   // run label -> field of the trained net
+        var fields = new ConcurrentHashMap<String, ConfidenceGrid>();   // run label -> confidence field of the trained net
+        var latent = new ConcurrentHashMap<String, Double>();           // run label -> its latent layer's dead or saturated share
         ConfidenceGrid.Bounds bounds = ConfidenceGrid.Bounds.around(0.08, trainer.data().train(), trainer.data().test());
         List<Run> runs = trainer.train("deep", (run, net) -> {
             if (!run.finished()) return;
-            fields.put(run.label(), confidence(net, bounds));
+            fields.put(run.label(), ConfidenceGrid.evaluate(bounds, GRID, Study.TYPE, x -> Transforms.softmax(net.logits(x), true)));
+            latent.put(run.label(), LatentUnits.share(net, trainer.data().train()));
             plotLatent(run, net, trainer.data().test(), dir);
         }, soFar -> RunFiles.writeRuns(dir, soFar));
 
@@ -113,7 +116,7 @@ public class deep implements StepCommand {
         files.addAll(RunFiles.csvFiles(dir));
         files.addAll(List.of(dir.resolve("answer.md"), dir.resolve(RunFiles.SUMMARY)));
         files.addAll(trainer.savedWeights(runs));
-        DeepResult result = DeepResult.of(study, runs, dir, files);
+        DeepResult result = DeepResult.of(study, runs, latent, dir, files);
         Output.writeString(dir.resolve("answer.md"), result.answerMd());
         RunFiles.writeSummary(dir, study, runs);
         return result;
@@ -140,7 +143,7 @@ public class deep implements StepCommand {
 
     /** The lecture's two panels of a trained net: its confidence over the input space and over its 2-unit latent space. */
     static void plotLatent(Run run, Mlp net, Points test, Path dir) {
-        List<ConfidencePlot.Panel> panels = ConfidencePlot.inputAndLatent(net, test, "test points", GRID);
+        List<ConfidencePlot.Panel> panels = ConfidencePlot.inputAndLatent(net, test, "test points", LATENT_GRID);
         panels.get(0).setTitle(run.displayLabel() + ", test " + Format.percent(run.result().testAccuracy()) + ": input");
         ConfidencePlot.save(panels, 2, DeepResult.latentFigure(dir, run));
     }
@@ -167,11 +170,6 @@ public class deep implements StepCommand {
         if (panels.isEmpty()) return List.of();
         Charts.save(panels, panels.size(), dir.resolve("units"));
         return List.of(dir.resolve("units"));
-    }
-
-    /** The net's confidence (largest softmax probability) over the plot's rectangle. */
-    static ConfidenceGrid confidence(Mlp net, ConfidenceGrid.Bounds bounds) {
-        return ConfidenceGrid.evaluate(bounds, GRID, Study.TYPE, x -> Transforms.softmax(net.logits(x), true));
     }
 
     /** Loss and accuracy curves of every run that has an epoch; none when no run has one. */

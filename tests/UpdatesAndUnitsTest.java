@@ -130,17 +130,20 @@ class UpdatesAndUnitsTest {
         String answer = result.answer();
         assertTrue(answer.contains("At chance: ReLU run 1 (seed 5): from epoch 15 on, no gradient reached any hidden layer (every norm exactly 0), "
                 + "although no hidden layer had died (in the last epoch "), answer);
-        assertTrue(answer.contains("so the gradient was cut above them, at the latent layer's 2 ReLUs, off for every point."), answer);
-        assertTrue(answer.contains(" Dead units (units.csv: a unit is dead in an epoch when its output is 0 for every training point) in the last "
-                + "epoch, median over the 1 run: hidden1 "), answer);
+        assertTrue(answer.contains("so the gradient was cut above them, at the latent layer's 2 ReLUs, off for every point; after training 2 of "
+                + "its 2 latent ReLUs were dead."), answer);
+        assertEquals(1.0, relu.latentAtChance());
+        assertTrue(answer.contains(" Dead units (units.csv: a unit is dead when its output is 0 for every training point; the hidden layers in "
+                + "the last epoch, the 2-unit latent layer after training), median over the 1 run at chance: hidden1 "), answer);
         assertTrue(answer.contains(" Saturated sigmoid outputs (units.csv: (point, unit) pairs with h(1 - h) < 0.01, a derivative below 1/25 of "
-                + "its peak 0.25) in the last epoch, median over the 1 run: hidden1 0.0%, hidden2 0.0%, hidden3 0.0%; over the 1 at chance: "), answer);
+                + "its peak 0.25; the hidden layers in the last epoch, the 2-unit latent layer after training), median over the 1 run at chance: "
+                + "hidden1 0.0%, hidden2 0.0%, hidden3 0.0%, latent "), answer);
         assertEquals(Files.readString(out.resolve("answer.md")), result.answerMd());
         assertEquals(List.of(out.resolve("latent_relu_run1.png"), out.resolve("latent_sigmoid_run1.png")), result.latentShown());
         var md = new report.Markdown(tmp);
         result.markdown(md);
         assertTrue(md.toString().contains("![deep: latent_relu_run1.png](d/latent_relu_run1.png)"), md.toString());
         assertTrue(md.toString().contains("![deep: units.png](d/units.png)"), md.toString());
-        assertTrue(md.toString().contains("| ReLU | dead units, median over the 1 at chance | "), md.toString());
+        assertTrue(md.toString().contains("| ReLU | dead units, the 1 run at chance | "), md.toString());
     }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import nn.Activation;
 import study.ActivationSummary;
+import study.LatentUnits;
 import study.Run;
 import study.Stats;
 import study.Study;
@@ -55,13 +56,14 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
     }
 
     /**
-     * One activation's units (units.csv) in the last epoch of its finished runs: per hidden layer, the median share of
-     * dead ReLU units or of saturated sigmoid outputs ({@code measure}, its units.csv column) over the runs that
-     * recorded it ({@code runs}) and over those of them at chance ({@code atChance}; NaN when there are none), and for
-     * ReLU how each run at chance got {@link Stuck}.
+     * One activation's units (units.csv) in the last epoch of its finished runs that recorded them, apart for the runs
+     * that left chance ({@code leftChance} of them) and those at chance ({@code atChance}): per hidden layer the median
+     * share of dead ReLU units or of saturated sigmoid outputs ({@code measure}, its units.csv column); the same share
+     * of the 2-unit latent layer after training ({@link LatentUnits}); NaN where there is no such run or no measurement.
+     * For ReLU, how each run at chance got {@link Stuck}.
      */
-    public record Units(Activation activation, String measure, List<String> layers, int runs, double[] medianShare, int atChance,
-            double[] medianShareAtChance, List<Stuck> stuck) {
+    public record Units(Activation activation, String measure, List<String> layers, int leftChance, double[] medianShareLeftChance,
+            double latentLeftChance, int atChance, double[] medianShareAtChance, double latentAtChance, List<Stuck> stuck) {
         public Units {
             layers = List.copyOf(layers);
             stuck = List.copyOf(stuck);
@@ -76,21 +78,26 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
             };
         }
 
-        /** The units of {@code activation}'s finished runs among {@code all}; null when none recorded its measure. */
-        static Units of(Activation activation, List<Run> all) {
+        /**
+         * The units of {@code activation}'s finished runs among {@code all}, {@code latent} their latent layers' shares by
+         * run label; null when none recorded its measure.
+         */
+        static Units of(Activation activation, List<Run> all, Map<String, Double> latent) {
             String measure = measureOf(activation);
             if (measure == null) return null;
             var recorded = all.stream().filter(r -> r.activation() == activation && r.finished() && !r.epochs().isEmpty()
                     && Arrays.stream(last(r, measure)).noneMatch(Double::isNaN)).toList();
             if (recorded.isEmpty()) return null;
             var atChance = recorded.stream().filter(r -> PyTorchReference.atChance(r.result().testAccuracy())).toList();
-            var stuck = activation == Activation.RELU ? atChance.stream().map(Stuck::of).toList() : List.<Stuck>of();
-            return new Units(activation, measure, recorded.get(0).layers(), recorded.size(), medianLast(recorded, measure), atChance.size(),
-                    medianLast(atChance, measure), stuck);
+            var left = recorded.stream().filter(r -> !atChance.contains(r)).toList();
+            var stuck = activation == Activation.RELU ? atChance.stream().map(r -> Stuck.of(r, latent.getOrDefault(r.label(), Double.NaN))).toList()
+                    : List.<Stuck>of();
+            int layers = recorded.get(0).layers().size();
+            return new Units(activation, measure, recorded.get(0).layers(), left.size(), medianLast(left, measure, layers), medianLatent(left, latent),
+                    atChance.size(), medianLast(atChance, measure, layers), medianLatent(atChance, latent), stuck);
         }
 
-        private static double[] medianLast(List<Run> runs, String measure) {
-            int layers = runs.isEmpty() ? 0 : runs.get(0).layers().size();
+        private static double[] medianLast(List<Run> runs, String measure, int layers) {
             double[] medians = new double[layers];
             for (int k = 0; k < layers; k++) {
                 int layer = k;
@@ -99,10 +106,28 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
             return medians;
         }
 
+        private static double medianLatent(List<Run> runs, Map<String, Double> latent) {
+            return Stats.of(runs.stream().filter(r -> latent.containsKey(r.label())).mapToDouble(r -> latent.get(r.label())).toArray()).median();
+        }
+
+        /**
+         * e.g. {@code median over the 2 runs that left chance: hidden1 0.0%, hidden2 0.2%, hidden3 0.0%, latent 52.1%; over
+         * the 3 at chance: ...}: the last epoch's hidden layers and the latent layer after training (when measured).
+         */
+        public String shares() {
+            var groups = new ArrayList<String>();
+            if (leftChance > 0) groups.add(group(Format.count(leftChance, "run") + " that left chance", medianShareLeftChance, latentLeftChance));
+            if (atChance > 0) groups.add(group(Format.count(atChance, "run") + " at chance", medianShareAtChance, latentAtChance));
+            return "median over the " + String.join("; over the ", groups);
+        }
+
+        private String group(String runs, double[] hidden, double latent) {
+            return runs + ": " + DeepResult.shares(layers, hidden) + (Double.isNaN(latent) ? "" : ", latent " + Format.percent(latent));
+        }
+
         @Override
         public String toString() {
-            return "Units(" + activation + " " + measure + " in the last epoch, median over " + Format.count(runs, "run") + ": "
-                    + shares(layers, medianShare) + (atChance > 0 ? "; over the " + atChance + " at chance: " + shares(layers, medianShareAtChance) : "")
+            return "Units(" + activation + " " + measure + ", hidden layers in the last epoch, latent after training, " + shares()
                     + (stuck.isEmpty() ? "" : "; " + stuck) + ")";
         }
     }
@@ -117,10 +142,12 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
      * How a ReLU run at chance got stuck, from its units.csv and gradnorms.csv. {@code deadLayer}: the first hidden layer
      * all of whose units were dead in some epoch (-1: none was), {@code deadFrom}: the first epoch its dead share reached
      * 100%. {@code noGradientFrom}: the epoch from which on, up to the last, every hidden layer's weight gradient was
-     * exactly 0 (-1: the last epoch still had a gradient). {@code lastDead}: each hidden layer's dead share in the last epoch.
+     * exactly 0 (-1: the last epoch still had a gradient). {@code lastDead}: each hidden layer's dead share in the last
+     * epoch; {@code latentDead}: the share of the latent layer's ReLUs dead after training (NaN: not measured).
      */
-    public record Stuck(Run run, int deadLayer, int deadFrom, int noGradientFrom, double[] lastDead) {
-        public static Stuck of(Run run) {
+    public record Stuck(Run run, int deadLayer, int deadFrom, int noGradientFrom, double[] lastDead, double latentDead) {
+        /** How {@code run} got stuck; {@code latentDead} as {@link LatentUnits#share} measured it (NaN: not measured). */
+        public static Stuck of(Run run, double latentDead) {
             int deadLayer = -1, deadFrom = -1;
             double[][] dead = run.perLayer().get(Run.DEAD_FRACTION);
             for (int k = 0; k < run.layers().size() && deadLayer < 0; k++) {
@@ -135,16 +162,18 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
             double[][] norms = run.gradNorms();
             int from = norms.length;
             while (from > 0 && Arrays.stream(norms[from - 1]).allMatch(n -> n == 0)) from--;
-            return new Stuck(run, deadLayer, deadFrom, from == norms.length ? -1 : from, last(run, Run.DEAD_FRACTION));
+            return new Stuck(run, deadLayer, deadFrom, from == norms.length ? -1 : from, last(run, Run.DEAD_FRACTION), latentDead);
         }
 
         /** e.g. {@code ReLU run 6 (seed 5): from epoch 15 on, no gradient reached any hidden layer ...}. */
         public String describe() {
             String who = run.displayLabel();
             List<String> layers = run.layers();
+            String latent = Double.isNaN(latentDead) ? "" : String.format(Locale.ROOT, "; after training %d of its 2 latent ReLUs were dead",
+                    Math.round(2 * latentDead));
             if (deadLayer >= 0) {
                 return String.format(Locale.ROOT, "%s: every unit of %s was dead from epoch %d on (the first epoch its dead share reached 100%%), "
-                        + "so no gradient passed below it", who, layers.get(deadLayer), deadFrom);
+                        + "so no gradient passed below it%s", who, layers.get(deadLayer), deadFrom, latent);
             }
             int most = 0;
             for (int k = 1; k < lastDead.length; k++) if (lastDead[k] > lastDead[most]) most = k;
@@ -152,10 +181,10 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
                     + "the most of any hidden layer)", Format.percent(lastDead[most]), layers.get(most));
             if (noGradientFrom >= 0) {
                 return String.format(Locale.ROOT, "%s: from epoch %d on, no gradient reached any hidden layer (every norm exactly 0), although no "
-                        + "hidden layer had died%s, so the gradient was cut above them, at the latent layer's 2 ReLUs, off for every point", who,
-                        noGradientFrom, mostDead);
+                        + "hidden layer had died%s, so the gradient was cut above them, at the latent layer's 2 ReLUs, off for every point%s", who,
+                        noGradientFrom, mostDead, latent);
             }
-            return who + ": its hidden layers still got a gradient in the last epoch" + mostDead;
+            return who + ": its hidden layers still got a gradient in the last epoch" + mostDead + latent;
         }
 
         @Override
@@ -171,13 +200,21 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
         files = List.copyOf(files);
     }
 
-    /** The result of {@code runs} of {@code study}, with its numbers worked out. */
+    /** The result of {@code runs} of {@code study}, with its numbers worked out (the latent layers not measured). */
     public static DeepResult of(Study study, List<Run> runs, Path dir, List<Path> files) {
+        return of(study, runs, Map.of(), dir, files);
+    }
+
+    /**
+     * The result of {@code runs} of {@code study}; {@code latent}: by run label, the share of dead ReLUs or saturated
+     * sigmoid outputs of the trained net's latent layer over the training points ({@link LatentUnits#share}).
+     */
+    public static DeepResult of(Study study, List<Run> runs, Map<String, Double> latent, Path dir, List<Path> files) {
         var summaries = new LinkedHashMap<Activation, ActivationSummary>();
         var units = new LinkedHashMap<Activation, Units>();
         for (Activation a : study.activations()) {
             summaries.put(a, ActivationSummary.of(a, runs));
-            Units u = Units.of(a, runs);
+            Units u = Units.of(a, runs, latent);
             if (u != null) units.put(a, u);
         }
         return new DeepResult(study, runs, summaries, Pairs.of(study, runs), units, dir, files);
@@ -280,29 +317,38 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
 
     /** Share of saturated outputs per hidden layer below which saturation does not explain a stuck Sigmoid run. */
     static final double LITTLE_SATURATION = 0.1;
+    /** Share of saturated latent outputs from which the latent layer is what stops a stuck Sigmoid run. */
+    static final double LATENT_SATURATED = 0.9;
 
     /** Sigmoid's saturated outputs in the last epoch (units.csv) and what they explain; empty without them. */
     String saturation() {
         Units u = units.get(Activation.SIGMOID);
         if (u == null) return "";
-        String shares = "median over the " + Format.count(u.runs(), "run") + ": " + shares(u.layers(), u.medianShare())
-                + (u.atChance() > 0 ? "; over the " + u.atChance() + " at chance: " + shares(u.layers(), u.medianShareAtChance()) : "");
-        double most = Math.max(Arrays.stream(u.medianShare()).max().orElse(0), Arrays.stream(u.medianShareAtChance()).max().orElse(0));
-        String verdict = most >= LITTLE_SATURATION ? "A saturated sigmoid passes back almost nothing, which shrinks the gradient further."
-                : u.atChance() > 0 ? "So the stuck Sigmoid runs are not saturated: their sigmoids sit near the middle, and the factor of at "
-                        + "most 0.25 per layer alone starves hidden1."
-                : "So saturation plays little part here: the factor of at most 0.25 per layer does it.";
-        return String.format(Locale.ROOT, " Saturated sigmoid outputs (units.csv: (point, unit) pairs with h(1 - h) < %s, a derivative "
-                + "below 1/25 of its peak 0.25) in the last epoch, %s. %s", SATURATED_BELOW, shares, verdict);
+        var s = new StringBuilder(String.format(Locale.ROOT, " Saturated sigmoid outputs (units.csv: (point, unit) pairs with h(1 - h) < %s, "
+                + "a derivative below 1/25 of its peak 0.25; the hidden layers in the last epoch, the 2-unit latent layer after training), %s.",
+                SATURATED_BELOW, u.shares()));
+        double most = java.util.stream.DoubleStream.concat(Arrays.stream(u.medianShareLeftChance()), Arrays.stream(u.medianShareAtChance()))
+                .filter(Double::isFinite).max().orElse(0);   // NaN: no run of that kind
+        if (most >= LITTLE_SATURATION) {
+            s.append(" A saturated sigmoid passes back almost nothing, which shrinks the gradient further.");
+        } else if (u.atChance() > 0 && u.latentAtChance() >= LATENT_SATURATED) {
+            s.append(" So the stuck Sigmoid runs saturated where it hurts most, in the latent layer: its 2 sigmoids pass back almost nothing "
+                    + "(see their latent figures), and the hidden layers, near the middle of their sigmoids, shrink what is left by up to 0.25 each.");
+        } else if (u.atChance() > 0) {
+            s.append(" So the stuck Sigmoid runs are not saturated in their hidden layers: those sigmoids sit near the middle, and the factor "
+                    + "of at most 0.25 per layer alone starves hidden1.");
+        } else {
+            s.append(" So saturation plays little part here: the factor of at most 0.25 per layer does it.");
+        }
+        return s.toString();
     }
 
     /** ReLU's dead units in the last epoch (units.csv) and how each run at chance got stuck; empty without them. */
     String deadUnits() {
         Units u = units.get(Activation.RELU);
         if (u == null) return "";
-        var s = new StringBuilder(String.format(Locale.ROOT, " Dead units (units.csv: a unit is dead in an epoch when its output is 0 "
-                + "for every training point) in the last epoch, median over the %s: %s.", Format.count(u.runs(), "run"),
-                shares(u.layers(), u.medianShare())));
+        var s = new StringBuilder(String.format(Locale.ROOT, " Dead units (units.csv: a unit is dead when its output is 0 for every training "
+                + "point; the hidden layers in the last epoch, the 2-unit latent layer after training), %s.", u.shares()));
         if (!u.stuck().isEmpty()) {
             s.append(" At chance: ").append(String.join("; ", u.stuck().stream().map(Stuck::describe).toList())).append('.');
         }
@@ -333,18 +379,20 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
                 r.finished() ? Format.number(r.result().loss()) : "diverged", r.finished() ? Format.percent(r.result().trainAccuracy()) : "–",
                 r.finished() ? Format.percent(r.result().testAccuracy()) : "–")).toList());
         if (!units.isEmpty()) {
-            var header = new ArrayList<String>(List.of("activation", "share in the last epoch"));
-            List<String> layers = units.values().iterator().next().layers();
-            header.addAll(layers);
+            var header = new ArrayList<String>(List.of("activation", "share, median over"));
+            header.addAll(units.values().iterator().next().layers());
+            header.add("latent (after training)");
             var unitRows = new ArrayList<List<String>>();
             for (Units u : units.values()) {
                 String what = u.activation() == Activation.RELU ? "dead units" : "saturated outputs";
-                unitRows.add(row(u.activation().displayName(), what + ", median over " + Format.count(u.runs(), "run"), u.medianShare()));
-                if (u.atChance() > 0) unitRows.add(row(u.activation().displayName(), what + ", median over the " + u.atChance() + " at chance",
-                        u.medianShareAtChance()));
+                if (u.leftChance() > 0) unitRows.add(row(u.activation().displayName(), what + ", the " + Format.count(u.leftChance(), "run")
+                        + " that left chance", u.medianShareLeftChance(), u.latentLeftChance()));
+                if (u.atChance() > 0) unitRows.add(row(u.activation().displayName(), what + ", the " + Format.count(u.atChance(), "run") + " at chance",
+                        u.medianShareAtChance(), u.latentAtChance()));
             }
             md.paragraph("Dead ReLU units (output 0 for every training point) and saturated sigmoid outputs ((point, unit) pairs with "
-                    + "h(1 − h) < " + SATURATED_BELOW + ") per hidden layer, in the last epoch (every epoch: " + md.link(dir.resolve("units.csv")) + "):");
+                    + "h(1 − h) < " + SATURATED_BELOW + ") of every hidden layer in the last epoch (every epoch: " + md.link(dir.resolve("units.csv"))
+                    + ") and of the latent layer after training:");
             md.table(header, unitRows);
         }
         md.question(QUESTION, answer());
@@ -359,9 +407,10 @@ public record DeepResult(Study study, List<Run> runs, Map<Activation, Activation
         }
     }
 
-    private static List<String> row(String activation, String what, double[] shares) {
+    private static List<String> row(String activation, String what, double[] shares, double latent) {
         var row = new ArrayList<String>(List.of(activation, what));
         for (double share : shares) row.add(Format.percent(share));
+        row.add(Format.percent(latent));
         return row;
     }
 
