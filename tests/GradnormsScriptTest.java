@@ -223,6 +223,11 @@ class GradnormsScriptTest {
             assertBadInput(out, "has no " + file, "--from", broken.toString(), "--out", o);
         }
         copy(deepOut, broken);
+        Files.delete(broken.resolve("updates.csv"));
+        Files.delete(broken.resolve("units.csv"));
+        assertBadInput(out, "has no updates.csv (expected an output folder of a finished deep run: summary.json, runs.csv, history.csv, "
+                + "gradnorms.csv, updates.csv, units.csv); written by an older deep? run deep again", "--from", broken.toString(), "--out", o);
+        copy(deepOut, broken);
         replaceIn(broken.resolve("history.csv"), "train_acc", "train_accuracy");
         assertBadInput(out, "history.csv has columns 'activation,run,epoch,loss,train_accuracy,test_acc', expected "
                 + "'activation,run,epoch,loss,train_acc,test_acc'", "--from", broken.toString(), "--out", o);

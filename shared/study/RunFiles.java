@@ -197,8 +197,11 @@ public final class RunFiles {
     public static Recorded read(Path dir, String option) {
         Cli.require(Files.isDirectory(dir), option + ": no folder " + dir + " (expected an output folder of deep)");
         for (String name : FILES) {
+            boolean older = !name.equals(GRAD_NORMS.name()) && LAYER_FILES.stream().anyMatch(f -> f.name().equals(name))
+                    && Files.isRegularFile(dir.resolve(GRAD_NORMS.name()));
             Cli.require(Files.isRegularFile(dir.resolve(name)), option + ": " + dir + " has no " + name
-                    + " (expected an output folder of a finished deep run: " + String.join(", ", FILES) + ")");
+                    + " (expected an output folder of a finished deep run: " + String.join(", ", FILES) + ")"
+                    + (older ? "; written by an older deep? run deep again" : ""));
         }
         return new Reader(dir, option).read();
     }
