@@ -126,6 +126,80 @@ public final class Charts {
         return out;
     }
 
+    /**
+     * One group of a {@link #spread} chart: at each {@code x} the {@code middle} of some runs (e.g. their median) and
+     * their {@code min} and {@code max}; {@code zeros} holds the x of each run whose value was exactly 0 (once per run).
+     * {@code name} labels the middle line in the legend, {@code zeroName} the zeros (null: the group has none).
+     */
+    public record Spread(String group, String name, double[] x, double[] middle, double[] min, double[] max, double[] zeros, String zeroName) {
+        public Spread {
+            if (x.length == 0 || middle.length != x.length || min.length != x.length || max.length != x.length) {
+                throw new IllegalArgumentException(group + ": x, middle, min and max need the same length, at least 1");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Spread[" + name + ": x " + Arrays.toString(x) + ", middle " + Arrays.toString(middle) + ", min " + Arrays.toString(min)
+                    + ", max " + Arrays.toString(max) + (zeros.length == 0 ? "" : ", " + zeros.length + " zeros at x " + Arrays.toString(zeros)) + "]";
+        }
+    }
+
+    /**
+     * A chart with a log y-axis of groups, each coloured by {@link ChartStyle#groupColour}: a solid line with dots
+     * through its middle values and thin dashed lines through its min and max (the runs' spread). Zeros, which a log
+     * axis cannot show, are crosses on a band below the lowest positive value (the axis ends under it), stacked when
+     * several runs share an x, and set a little apart by group.
+     */
+    public static XYChart spread(String title, String xLabel, String yLabel, List<Spread> groups) {
+        if (groups.isEmpty()) throw new IllegalArgumentException(title + ": no groups to plot");
+        XYChart chart = new XYChart(WIDTH, HEIGHT);
+        ChartStyle.apply(chart);
+        chart.setTitle(title);
+        chart.setXAxisTitle(xLabel);
+        chart.setYAxisTitle(yLabel);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setMarkerSize(7);
+        double lowest = groups.stream().flatMapToDouble(g -> Arrays.stream(g.min())).filter(v -> v > 0 && Double.isFinite(v)).min().orElse(1);
+        double zeroLevel = lowest / Math.pow(10, 0.6);
+        boolean anyZero = false;
+        var dashed = new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {5f, 4f}, 0f);
+        for (int g = 0; g < groups.size(); g++) {
+            Spread group = groups.get(g);
+            Color c = ChartStyle.groupColour(group.group(), g);
+            XYSeries middle = chart.addSeries(group.name(), group.x(), positiveOrNaN(group.middle()));
+            middle.setLineColor(c);
+            middle.setLineStyle(LINE);
+            middle.setMarker(SeriesMarkers.CIRCLE);
+            middle.setMarkerColor(c);
+            for (String end : List.of("min", "max")) {
+                XYSeries line = chart.addSeries(group.group() + " " + end, group.x(), positiveOrNaN(end.equals("min") ? group.min() : group.max()));
+                line.setLineColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 170));
+                line.setLineStyle(dashed);
+                line.setMarker(SeriesMarkers.NONE);
+                line.setShowInLegend(false);
+            }
+            if (group.zeros().length == 0) continue;
+            anyZero = true;
+            double[] zx = new double[group.zeros().length], zy = new double[zx.length];
+            var seen = new LinkedHashMap<Double, Integer>();
+            for (int i = 0; i < zx.length; i++) {
+                int below = seen.merge(group.zeros()[i], 1, Integer::sum) - 1;
+                zx[i] = group.zeros()[i] + 0.08 * (g - (groups.size() - 1) / 2.0);
+                zy[i] = zeroLevel * Math.pow(10, 0.15 * below);
+            }
+            XYSeries zeros = chart.addSeries(group.zeroName(), zx, zy);
+            zeros.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+            zeros.setMarker(SeriesMarkers.CROSS);
+            zeros.setMarkerColor(c);
+        }
+        if (anyZero) chart.getStyler().setYAxisMin(zeroLevel / Math.pow(10, 0.3));
+        chart.getStyler().setLegendVisible(true);
+        logTickLabels(chart);
+        placeLegend(chart);
+        return chart;
+    }
+
     /** Gives every chart the same y-range (the union of their data), so small multiples compare at a glance. */
     public static void shareYRange(List<XYChart> charts) {
         double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
