@@ -220,6 +220,33 @@ public final class Charts {
         if (outside) for (XYChart chart : charts) chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
     }
 
+    /**
+     * A dashed grey horizontal line at {@code y} across the chart's x range, named {@code label} in the legend: a
+     * yardstick to read the curves against (e.g. the 1e-3 update:weight rule of thumb). The y-axis keeps it in view.
+     */
+    public static void referenceLine(XYChart chart, double y, String label) {
+        double[] x = xRange(chart);
+        XYSeries line = chart.addSeries(label, new double[] {x[0], x[1]}, new double[] {y, y});
+        line.setLineColor(REFERENCE_COLOUR);
+        line.setLineStyle(REFERENCE_LINE);
+        line.setMarker(SeriesMarkers.NONE);
+        line.setShowInLegend(true);
+        chart.getStyler().setLegendVisible(true);
+        logTickLabels(chart);
+        placeLegend(chart);
+    }
+
+    static final Color REFERENCE_COLOUR = new Color(0x444444);
+    static final BasicStroke REFERENCE_LINE = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {7f, 5f}, 0f);
+
+    /** Fixes the chart's y-axis to {@code min..max} (e.g. 0..100 for shares in percent) and places its legend anew. */
+    public static void yRange(XYChart chart, double min, double max) {
+        chart.getStyler().setYAxisMin(min);
+        chart.getStyler().setYAxisMax(max);
+        logTickLabels(chart);
+        placeLegend(chart);
+    }
+
     /** Saves one chart as {@code base.png} and {@code base.svg}; returns both paths. */
     public static List<Path> save(Chart<?, ?> chart, Path base) {
         return save(List.of(chart), 1, base);
@@ -337,7 +364,8 @@ public final class Charts {
         return new double[] {setMin != null ? setMin : min, setMax != null ? setMax : max};
     }
 
-    private static void placeLegend(XYChart chart) {
+    /** The x-range of the chart's enabled series. */
+    private static double[] xRange(XYChart chart) {
         double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
         for (XYSeries series : chart.getSeriesMap().values()) {
             if (!series.isEnabled()) continue;
@@ -346,8 +374,13 @@ public final class Charts {
                 xMax = Math.max(xMax, x);
             }
         }
+        return new double[] {xMin, xMax};
+    }
+
+    private static void placeLegend(XYChart chart) {
+        double[] x = xRange(chart);
         double[] y = yRange(chart);
-        boolean empty = ChartStyle.legendInEmptiestCorner(chart, xMin, xMax, y[0], y[1], chart.getStyler().isYAxisLogarithmic());
+        boolean empty = ChartStyle.legendInEmptiestCorner(chart, x[0], x[1], y[0], y[1], chart.getStyler().isYAxisLogarithmic());
         // Lines in every corner: the legend goes beside the plot rather than over a line.
         if (!empty && chart.getStyler().isLegendVisible()) chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
     }
