@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import cli.Cli;
 import cli.Output;
+import cli.OutputFolder;
 import cli.StudyOptions;
 import data.Points;
 import nn.Activation;
@@ -80,9 +81,10 @@ public class deep implements StepCommand {
 
     public DeepResult run() {
         // Data and settings: every option checked and every input read before anything is written.
-        Trainer trainer = options.trainer(3);
+        Trainer trainer = options.trainer(1);
         Study study = trainer.study();
-        Path dir = Output.prepareDir(options.outDir("deep"), "--out");
+        OutputFolder folder = OutputFolder.open(options.outDir("deep"), "--out");   // the files appear together, at the end
+        Path dir = folder.dir();
         System.out.println("deep: " + study.describe());
 
         // Model, per activation: hidden1 = Linear(2, width), hidden2..hiddenN = Linear(width, width), latent =
@@ -116,9 +118,10 @@ public class deep implements StepCommand {
         files.addAll(RunFiles.csvFiles(dir));
         files.addAll(List.of(dir.resolve("answer.md"), dir.resolve(RunFiles.SUMMARY)));
         files.addAll(trainer.savedWeights(runs));
-        DeepResult result = DeepResult.of(study, runs, latent, dir, files);
+        DeepResult result = DeepResult.of(study, runs, latent, folder.target(), folder.targets(files));
         Output.writeString(dir.resolve("answer.md"), result.answerMd());
         RunFiles.writeSummary(dir, study, runs);
+        folder.commit(files);
         return result;
     }
 

@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import cli.Cli;
 import cli.Output;
+import cli.OutputFolder;
 import cli.StudyOptions;
 import nn.Activation;
 import plot.Charts;
@@ -80,7 +81,7 @@ public class gradnorms implements StepCommand {
     public GradnormsResult run() {
         // Data, model, training and record: the nets of step 2, read back from deep's folder, or trained here as deep trains them.
         Nets nets = from != null ? readFromDeep() : train();
-        Path dir = nets.dir();
+        Path dir = nets.folder().dir();
 
         // Plot: every hidden layer's norms, a panel per activation on a shared log axis; the first layer of both.
         List<Path> figures = plot(nets.study(), nets.runs(), dir);
@@ -91,13 +92,14 @@ public class gradnorms implements StepCommand {
         files.addAll(RunFiles.csvFiles(dir));
         files.add(dir.resolve("answer.md"));
         files.addAll(nets.weights());
-        GradnormsResult result = GradnormsResult.of(nets.study(), nets.runs(), from, dir, files);
+        GradnormsResult result = GradnormsResult.of(nets.study(), nets.runs(), from, nets.folder().target(), nets.folder().targets(files));
         Output.writeString(dir.resolve("answer.md"), result.answerMd());
+        nets.folder().commit(files);   // the files appear together, at the end
         return result;
     }
 
-    /** The study, its runs, the output folder they were written to, and the --save-weights files. */
-    record Nets(Study study, List<Run> runs, Path dir, List<Path> weights) {}
+    /** The study, its runs, the output folder they are written to, and the --save-weights files. */
+    record Nets(Study study, List<Run> runs, OutputFolder folder, List<Path> weights) {}
 
     /** deep's runs read back from its folder: the same nets (seeds, settings, data) and the same norms, not trained again. */
     Nets readFromDeep() {
@@ -106,20 +108,20 @@ public class gradnorms implements StepCommand {
         Cli.require(!out.toAbsolutePath().normalize().equals(from.toAbsolutePath().normalize()),
                 "--out must not be the --from folder (gradnorms would overwrite deep's files there)");
         RunFiles.Recorded recorded = RunFiles.read(from, "--from");
-        Path dir = Output.prepareDir(out, "--out");
+        OutputFolder folder = OutputFolder.open(out, "--out");
         System.out.println("gradnorms: " + recorded.study().describe());
         System.out.println("read the " + recorded.runs().size() + " nets deep trained from " + from + " (no training here)");
-        RunFiles.writeRuns(dir, recorded.runs());
-        return new Nets(recorded.study(), recorded.runs(), dir, List.of());
+        RunFiles.writeRuns(folder.dir(), recorded.runs());
+        return new Nets(recorded.study(), recorded.runs(), folder, List.of());
     }
 
     /** The study's nets trained here, as deep trains them (Study.newNet), each run's rows written as soon as it ends. */
     Nets train() {
-        Trainer trainer = options.trainer(2);
-        Path dir = Output.prepareDir(options.outDir("gradnorms"), "--out");
+        Trainer trainer = options.trainer(1);
+        OutputFolder folder = OutputFolder.open(options.outDir("gradnorms"), "--out");
         System.out.println("gradnorms: " + trainer.study().describe());
-        List<Run> runs = trainer.train("gradnorms", (run, net) -> {}, soFar -> RunFiles.writeRuns(dir, soFar));
-        return new Nets(trainer.study(), runs, dir, trainer.savedWeights(runs));
+        List<Run> runs = trainer.train("gradnorms", (run, net) -> {}, soFar -> RunFiles.writeRuns(folder.dir(), soFar));
+        return new Nets(trainer.study(), runs, folder, trainer.savedWeights(runs));
     }
 
     /** Training options say how to train; with --from the nets are trained already, by deep's settings. */

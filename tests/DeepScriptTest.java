@@ -158,7 +158,7 @@ class DeepScriptTest {
         Path out = tmp.resolve("never");
         String o = out.toString();
         for (String[] c : new String[][] {
-                {"--depth", "--depth", "2"},
+                {"--depth", "--depth", "0"},
                 {"--width", "--width", "-5"},
                 {"--width", "--width", "x"},
                 {"--epochs", "--epochs", "-1"},

@@ -138,7 +138,7 @@ class GradnormsScriptTest {
         assertBadInput(out, "--width", "--width", "0", "--out", o);
         assertBadInput(out, "--lr", "--lr", "NaN", "--out", o);
         assertBadInput(out, "--momentum", "--momentum", "1", "--out", o);
-        assertBadInput(out, "--depth", "--depth", "1", "--out", o);
+        assertBadInput(out, "--depth", "--depth", "0", "--out", o);
         assertBadInput(out, "--activation", "--activation", "tanh", "--out", o);
         assertBadInput(out, "--runs", "--runs", "0", "--out", o);
         assertBadInput(out, "--train needs --test", "--train", TRAIN.toString(), "--out", o);
