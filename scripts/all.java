@@ -15,7 +15,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //SOURCES ../shared/**/*.java
-//SOURCES moons.java lecture.java deep.java gradnorms.java forward.java backward.java train_manual.java
+//SOURCES moons.java lecture.java deep.java gradnorms.java depth.java forward.java backward.java train_manual.java
 //FILES backprop.md
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
@@ -46,7 +46,7 @@ import report.StepResult;
 import speed.Nd4jSetup;
 
 @Command(name = "all", mixinStandardHelpOptions = true,
-        description = "Runs every exercise step (moons, lecture, deep, gradnorms, forward, backward, train-manual) with "
+        description = "Runs every exercise step (moons, lecture, deep, gradnorms, depth, forward, backward, train-manual) with "
                 + "its defaults and writes report.md beside the steps' output folders. gradnorms reads the nets deep trained "
                 + "(--from) rather than training the same nets again.")
 public class all implements Callable<Integer> {
@@ -81,6 +81,8 @@ public class all implements Callable<Integer> {
                 new Step("lecture", "Vanishing gradient, step 1: the lecture's network", List.of("--epochs", "300"), lecture::new),
                 new Step("deep", "Vanishing gradient, step 2: deeper nets, ReLU vs Sigmoid", List.of("--runs", "2", "--epochs", "300"), deep::new),
                 new Step("gradnorms", "Vanishing gradient, step 3: gradient norms per layer", List.of("--runs", "2", "--epochs", "300"), gradnorms::new),
+                new Step("depth", "Vanishing gradient, beyond the sheet: the first layer's gradient against depth", List.of("--runs", "2",
+                        "--epochs", "3"), depth::new),
                 new Step("forward", "Backpropagation, step 2: the forward pass", List.of(), forward::new),
                 new Step("backward", "Backpropagation, step 3: the backward pass and its gradient check", List.of(), backward::new),
                 new Step("train-manual", "Backpropagation, step 4: training by hand", List.of("--epochs", "300"), train_manual::new));

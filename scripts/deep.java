@@ -23,6 +23,7 @@
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import cli.Cli;
 import cli.Output;
+import cli.OutputFolder;
 import cli.StudyOptions;
 import data.Points;
 import nn.Activation;
@@ -45,6 +47,7 @@ import plot.ConfidencePlot;
 import report.DeepResult;
 import report.Format;
 import report.StepCommand;
+import study.LatentUnits;
 import study.Run;
 import study.RunFiles;
 import study.Study;
@@ -52,12 +55,13 @@ import study.Trainer;
 
 /** Step 2: the deep nets trained with ReLU and with Sigmoid and compared; {@link DeepResult#answer()} answers the question. */
 @Command(name = "deep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Trains a deep net (default 3 hidden layers x 264) with ReLU and with Sigmoid, --runs seeds each, and "
-                + "compares them: runs.csv, history.csv, gradnorms.csv (per-layer gradient norms, which gradnorms --from reads), "
-                + "loss/accuracy curves, decision boundaries, a summary table, answer.md and summary.json. Run r of both activations starts from the same weights (torch seed S+r-1).")
+        description = "Trains a deep net (default 3 hidden layers x 264) with ReLU and with Sigmoid, --runs seeds each, and compares "
+                + "them: runs.csv, history.csv, gradnorms.csv, updates.csv, units.csv (per layer: gradient norms, updates, dead and saturated units; "
+                + "gradnorms --from reads them), loss/accuracy curves, decision boundaries, units per layer, every net's input and latent "
+                + "space, a summary table, answer.md, summary.json. Run r of both activations starts from the same weights (torch seed S+r-1).")
 public class deep implements StepCommand {
-    /** Cells per side of a decision-boundary panel's confidence field. */
-    static final int GRID = 120;
+    /** Cells per side of a decision-boundary panel's confidence field; of a latent figure's (drawn on the training threads: half the cost). */
+    static final int GRID = 120, LATENT_GRID = 80;
 
     @Mixin
     StudyOptions options = new StudyOptions();
@@ -77,26 +81,35 @@ public class deep implements StepCommand {
 
     public DeepResult run() {
         // Data and settings: every option checked and every input read before anything is written.
-        Trainer trainer = options.trainer(3);
+        Trainer trainer = options.trainer(1);
         Study study = trainer.study();
-        Path dir = Output.prepareDir(options.outDir("deep"), "--out");
+        OutputFolder folder = OutputFolder.open(options.outDir("deep"), "--out");   // the files appear together, at the end
+        Path dir = folder.dir();
         System.out.println("deep: " + study.describe());
 
         // Model, per activation: hidden1 = Linear(2, width), hidden2..hiddenN = Linear(width, width), latent =
         // Linear(width, 2), output = Linear(2, 2), the activation after every layer but the output (Study.newNet).
         for (Activation a : study.activations()) System.out.println("  " + a + " net: " + study.newNet(a));
 
-        // Train every (run, activation), --jobs at a time; each net's decision field is taken before the net is dropped.
-        // Record: runs.csv, history.csv, gradnorms.csv grow as runs end (gradnorms --from reads them instead of training).
-        var fields = new ConcurrentHashMap<String, ConfidenceGrid>();   // run label -> field of the trained net
+        // Train every (run, activation), --jobs at a time; each trained net's decision field is taken and its input and
+        // latent space drawn on its own thread, before the net is dropped. Record: runs.csv, history.csv, gradnorms.csv,
+        // updates.csv, units.csv grow as runs end (gradnorms --from reads them instead of training).
+        var fields = new ConcurrentHashMap<String, ConfidenceGrid>();   // run label -> confidence field of the trained net
+        var latent = new ConcurrentHashMap<String, Double>();           // run label -> its latent layer's dead or saturated share
         ConfidenceGrid.Bounds bounds = ConfidenceGrid.Bounds.around(0.08, trainer.data().train(), trainer.data().test());
         List<Run> runs = trainer.train("deep", (run, net) -> {
-            if (run.finished()) fields.put(run.label(), confidence(net, bounds));
+            if (!run.finished()) return;
+            fields.put(run.label(), ConfidenceGrid.evaluate(bounds, GRID, Study.TYPE, x -> Transforms.softmax(net.logits(x), true)));
+            latent.put(run.label(), LatentUnits.share(net, trainer.data().train()));
+            plotLatent(run, net, trainer.data().test(), dir);
         }, soFar -> RunFiles.writeRuns(dir, soFar));
 
-        // Plot: one decision-boundary panel per run; loss and accuracy curves of every run, coloured by activation.
+        // Plot: one decision-boundary panel per run; dead and saturated units per layer; every trained net's input and
+        // latent space (drawn above); loss and accuracy curves of every run, coloured by activation.
         var figures = new ArrayList<Path>();
         figures.add(plotBoundaries(study, runs, fields, bounds, trainer.data().test(), dir));
+        figures.addAll(plotUnits(study, runs, dir));
+        runs.stream().filter(Run::finished).forEach(run -> figures.add(DeepResult.latentFigure(dir, run)));
         figures.addAll(plotCurves(study, runs, dir));
 
         // Answer, from the runs' numbers: the console, answer.md and report.md all print DeepResult.answer().
@@ -105,9 +118,10 @@ public class deep implements StepCommand {
         files.addAll(RunFiles.csvFiles(dir));
         files.addAll(List.of(dir.resolve("answer.md"), dir.resolve(RunFiles.SUMMARY)));
         files.addAll(trainer.savedWeights(runs));
-        DeepResult result = DeepResult.of(study, runs, dir, files);
+        DeepResult result = DeepResult.of(study, runs, latent, folder.target(), folder.targets(files));
         Output.writeString(dir.resolve("answer.md"), result.answerMd());
         RunFiles.writeSummary(dir, study, runs);
+        folder.commit(files);
         return result;
     }
 
@@ -117,26 +131,48 @@ public class deep implements StepCommand {
     static Path plotBoundaries(Study study, List<Run> runs, Map<String, ConfidenceGrid> fields, ConfidenceGrid.Bounds bounds, Points test,
             Path dir) {
         var panels = new ArrayList<ConfidencePlot.Panel>();
+        var blank = new ConfidenceGrid(bounds, 2, 2, new double[][] {{0.5, 0.5}, {0.5, 0.5}});
         for (Activation a : study.activations()) {
             for (Run run : runs) {
                 if (run.activation() != a) continue;
-                ConfidenceGrid grid = fields.getOrDefault(run.label(), blank(bounds));
+                ConfidenceGrid grid = fields.getOrDefault(run.label(), blank);
                 String result = run.finished() ? "test " + Format.percent(run.result().testAccuracy()) : "diverged";
-                panels.add(ConfidencePlot.panel(a.displayName() + " run " + run.run() + (run.seed() == null ? "" : " (seed " + run.seed() + ")")
-                        + ": " + result, grid, test, "x1", "x2"));
+                panels.add(ConfidencePlot.panel(run.displayLabel() + ": " + result, grid, test, "x1", "x2"));
             }
         }
         ConfidencePlot.save(panels, study.runs(), dir.resolve("boundaries"));
         return dir.resolve("boundaries");
     }
 
-    /** The net's confidence (largest softmax probability) over the plot's rectangle. */
-    static ConfidenceGrid confidence(Mlp net, ConfidenceGrid.Bounds bounds) {
-        return ConfidenceGrid.evaluate(bounds, GRID, Study.TYPE, x -> Transforms.softmax(net.logits(x), true));
+    /** The lecture's two panels of a trained net: its confidence over the input space and over its 2-unit latent space. */
+    static void plotLatent(Run run, Mlp net, Points test, Path dir) {
+        List<ConfidencePlot.Panel> panels = ConfidencePlot.inputAndLatent(net, test, "test points", LATENT_GRID);
+        panels.get(0).setTitle(run.displayLabel() + ", test " + Format.percent(run.result().testAccuracy()) + ": input");
+        ConfidencePlot.save(panels, 2, DeepResult.latentFigure(dir, run));
     }
 
-    static ConfidenceGrid blank(ConfidenceGrid.Bounds bounds) {
-        return new ConfidenceGrid(bounds, 2, 2, new double[][] {{0.5, 0.5}, {0.5, 0.5}});
+    /** Per activation, every hidden layer's share of dead ReLU units or saturated sigmoid outputs (units.csv), epoch by epoch. */
+    static List<Path> plotUnits(Study study, List<Run> runs, Path dir) {
+        var panels = new ArrayList<XYChart>();
+        for (Activation a : study.activations()) {
+            String measure = DeepResult.Units.measureOf(a);
+            var lines = new ArrayList<Charts.Line>();
+            for (Run run : runs) {
+                if (run.activation() != a || run.epochs().isEmpty() || measure == null) continue;
+                for (int k = 0; k < run.layers().size(); k++) lines.add(new Charts.Line(run.layers().get(k), run.epochNumbers(),
+                        Arrays.stream(run.series(measure, k)).map(v -> 100 * v).toArray()));
+            }
+            if (lines.isEmpty()) continue;
+            boolean relu = a == Activation.RELU;
+            XYChart chart = Charts.lines(a.displayName() + ": " + (relu ? "dead units, " : "saturated outputs, ") + Format.count(study.runs(), "run"),
+                    "epoch", relu ? "units with output 0 for every point (%)" : "outputs with h(1 - h) < " + DeepResult.SATURATED_BELOW + " (%)", lines);
+            double max = lines.stream().flatMapToDouble(l -> Arrays.stream(l.y())).filter(Double::isFinite).max().orElse(0);
+            Charts.yRange(chart, 0, Math.max(5, 1.1 * max));   // from 0, and some range where no unit is dead or saturated
+            panels.add(chart);
+        }
+        if (panels.isEmpty()) return List.of();
+        Charts.save(panels, panels.size(), dir.resolve("units"));
+        return List.of(dir.resolve("units"));
     }
 
     /** Loss and accuracy curves of every run that has an epoch; none when no run has one. */
@@ -157,9 +193,7 @@ public class deep implements StepCommand {
     static List<Charts.Line> curves(List<Run> runs, ToDoubleFunction<Training.Epoch> value) {
         var lines = new ArrayList<Charts.Line>();
         for (Run run : runs) {
-            double[] x = run.epochs().stream().mapToDouble(Training.Epoch::epoch).toArray();
-            double[] y = run.epochs().stream().mapToDouble(value).toArray();
-            lines.add(new Charts.Line(run.activation().displayName(), x, y));
+            lines.add(new Charts.Line(run.activation().displayName(), run.epochNumbers(), run.epochs().stream().mapToDouble(value).toArray()));
         }
         return lines;
     }

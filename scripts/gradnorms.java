@@ -1,8 +1,9 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // Vanishing gradient, step 3: record the gradients of the ReLU and the Sigmoid nets of step 2, the L2 norm of every
-// hidden layer's weight gradient in every epoch, right after the backward pass, and plot them per layer.
+// hidden layer's weight gradient in every epoch, right after the backward pass, and plot them per layer, with the
+// magnitude of the first layer's updates (what each step moved in its weights, against the 1e-3 rule of thumb).
 // Does Sigmoid show the vanishing gradient more clearly? With --from, the nets step 2 (deep) trained are read back
-// instead of trained again: deep records these norms for every net.
+// instead of trained again: deep records these numbers for every net.
 //
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
@@ -25,7 +26,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.IntStream;
 import org.knowm.xchart.XYChart;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import cli.Cli;
 import cli.Output;
+import cli.OutputFolder;
 import cli.StudyOptions;
 import nn.Activation;
 import plot.Charts;
@@ -49,15 +50,16 @@ import study.Trainer;
 /** Step 3: the per-layer gradient norms of the ReLU and Sigmoid nets; {@link GradnormsResult#verdict()} answers the question. */
 @Command(name = "gradnorms", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Records the weight-gradient norm of every hidden layer in every epoch for ReLU and Sigmoid nets "
-                + "(default 3 hidden layers x 264, --runs seeds each): gradnorms.csv, history.csv, runs.csv, per-layer and "
-                + "first-layer plots (log axis), the first/last layer ratio and a verdict (answer.md). With --from it reads "
+                + "(default 3 hidden layers x 264, --runs seeds each), and what each step moved in its weights: gradnorms.csv, "
+                + "updates.csv, units.csv, history.csv, runs.csv, per-layer, first-layer and update plots (log axis, the 1e-3 "
+                + "update:weight rule of thumb), the first/last layer ratio and a verdict (answer.md). With --from it reads "
                 + "the nets deep trained (deep trains the same nets and records the same norms) instead of training them again.")
 public class gradnorms implements StepCommand {
     @Mixin
     StudyOptions options = new StudyOptions();
 
     @Option(names = "--from", paramLabel = "DIR", description = "Read the runs from deep's output folder (summary.json, runs.csv, "
-            + "history.csv, gradnorms.csv) instead of training; its settings are deep's, so no training option goes with it.")
+            + "history.csv, gradnorms.csv, updates.csv, units.csv) instead of training; its settings are deep's, so no training option goes with it.")
     Path from;
 
     @Spec
@@ -79,7 +81,7 @@ public class gradnorms implements StepCommand {
     public GradnormsResult run() {
         // Data, model, training and record: the nets of step 2, read back from deep's folder, or trained here as deep trains them.
         Nets nets = from != null ? readFromDeep() : train();
-        Path dir = nets.dir();
+        Path dir = nets.folder().dir();
 
         // Plot: every hidden layer's norms, a panel per activation on a shared log axis; the first layer of both.
         List<Path> figures = plot(nets.study(), nets.runs(), dir);
@@ -90,13 +92,14 @@ public class gradnorms implements StepCommand {
         files.addAll(RunFiles.csvFiles(dir));
         files.add(dir.resolve("answer.md"));
         files.addAll(nets.weights());
-        GradnormsResult result = GradnormsResult.of(nets.study(), nets.runs(), from, dir, files);
+        GradnormsResult result = GradnormsResult.of(nets.study(), nets.runs(), from, nets.folder().target(), nets.folder().targets(files));
         Output.writeString(dir.resolve("answer.md"), result.answerMd());
+        nets.folder().commit(files);   // the files appear together, at the end
         return result;
     }
 
-    /** The study, its runs, the output folder they were written to, and the --save-weights files. */
-    record Nets(Study study, List<Run> runs, Path dir, List<Path> weights) {}
+    /** The study, its runs, the output folder they are written to, and the --save-weights files. */
+    record Nets(Study study, List<Run> runs, OutputFolder folder, List<Path> weights) {}
 
     /** deep's runs read back from its folder: the same nets (seeds, settings, data) and the same norms, not trained again. */
     Nets readFromDeep() {
@@ -105,20 +108,20 @@ public class gradnorms implements StepCommand {
         Cli.require(!out.toAbsolutePath().normalize().equals(from.toAbsolutePath().normalize()),
                 "--out must not be the --from folder (gradnorms would overwrite deep's files there)");
         RunFiles.Recorded recorded = RunFiles.read(from, "--from");
-        Path dir = Output.prepareDir(out, "--out");
+        OutputFolder folder = OutputFolder.open(out, "--out");
         System.out.println("gradnorms: " + recorded.study().describe());
         System.out.println("read the " + recorded.runs().size() + " nets deep trained from " + from + " (no training here)");
-        RunFiles.writeRuns(dir, recorded.runs());
-        return new Nets(recorded.study(), recorded.runs(), dir, List.of());
+        RunFiles.writeRuns(folder.dir(), recorded.runs());
+        return new Nets(recorded.study(), recorded.runs(), folder, List.of());
     }
 
     /** The study's nets trained here, as deep trains them (Study.newNet), each run's rows written as soon as it ends. */
     Nets train() {
-        Trainer trainer = options.trainer(2);
-        Path dir = Output.prepareDir(options.outDir("gradnorms"), "--out");
+        Trainer trainer = options.trainer(1);
+        OutputFolder folder = OutputFolder.open(options.outDir("gradnorms"), "--out");
         System.out.println("gradnorms: " + trainer.study().describe());
-        List<Run> runs = trainer.train("gradnorms", (run, net) -> {}, soFar -> RunFiles.writeRuns(dir, soFar));
-        return new Nets(trainer.study(), runs, dir, trainer.savedWeights(runs));
+        List<Run> runs = trainer.train("gradnorms", (run, net) -> {}, soFar -> RunFiles.writeRuns(folder.dir(), soFar));
+        return new Nets(trainer.study(), runs, folder, trainer.savedWeights(runs));
     }
 
     /** Training options say how to train; with --from the nets are trained already, by deep's settings. */
@@ -131,32 +134,57 @@ public class gradnorms implements StepCommand {
 
     // ---- figures ----
 
-    /** gradnorms.png/.svg and first_layer.png/.svg; none when no run has an epoch. */
+    /** gradnorms, first_layer and updates (.png/.svg); none when no run has an epoch. */
     static List<Path> plot(Study study, List<Run> runs, Path dir) {
         var started = runs.stream().filter(r -> !r.epochs().isEmpty()).toList();
         if (started.isEmpty()) return List.of();
         String yLabel = "weight-gradient L2 norm (log)";
         var panels = new ArrayList<XYChart>();
         for (Activation a : study.activations()) {
-            var lines = new ArrayList<Charts.Line>();
-            for (Run run : started) {
-                if (run.activation() != a) continue;
-                for (int k = 0; k < run.layers().size(); k++) lines.add(new Charts.Line(run.layers().get(k), epochs(run), run.gradNorms(k)));
-            }
-            if (lines.isEmpty()) continue;
-            panels.add(Charts.lines(a.displayName() + ": every hidden layer, " + Format.count(study.runs(), "run"), "epoch", yLabel, lines,
-                    Charts.Scale.LOG));
+            var lines = layerLines(started, a, Run.GRAD_NORM);
+            if (!lines.isEmpty()) panels.add(Charts.lines(a.displayName() + ": every hidden layer, " + Format.count(study.runs(), "run"), "epoch",
+                    yLabel, lines, Charts.Scale.LOG));
         }
         Charts.shareYRange(panels);
         Charts.save(panels, panels.size(), dir.resolve("gradnorms"));
 
-        var first = started.stream().map(r -> new Charts.Line(r.activation().displayName(), epochs(r), r.gradNorms(0))).toList();
+        var first = started.stream().map(r -> new Charts.Line(r.activation().displayName(), r.epochNumbers(), r.gradNorms(0))).toList();
         Charts.save(Charts.lines("First hidden layer (hidden1): ReLU vs Sigmoid", "epoch", yLabel, first, Charts.Scale.LOG),
                 dir.resolve("first_layer"));
-        return List.of(dir.resolve("gradnorms"), dir.resolve("first_layer"));
+        return List.of(dir.resolve("gradnorms"), dir.resolve("first_layer"), plotUpdates(study, started, dir));
     }
 
-    static double[] epochs(Run run) {
-        return IntStream.range(0, run.epochs().size()).asDoubleStream().toArray();
+    /**
+     * updates.png/.svg, a column per activation: every hidden layer's update:weight ratio per epoch with the rule of
+     * thumb's line (top) and its update norm ||W_after - W_before|| (bottom), both on a log axis.
+     */
+    static Path plotUpdates(Study study, List<Run> started, Path dir) {
+        var ratios = new ArrayList<XYChart>();
+        var norms = new ArrayList<XYChart>();
+        for (Activation a : study.activations()) {
+            if (started.stream().noneMatch(r -> r.activation() == a)) continue;
+            XYChart ratio = Charts.lines(a.displayName() + ": update:weight ratio per epoch", "epoch", "||W_after - W_before|| / ||W_before|| (log)",
+                    layerLines(started, a, Run.UPDATE_RATIO), Charts.Scale.LOG);
+            Charts.referenceLine(ratio, GradnormsResult.UPDATE_RATIO_RULE, "rule of thumb " + GradnormsResult.ruleText());
+            ratios.add(ratio);
+            norms.add(Charts.lines(a.displayName() + ": update norm per epoch", "epoch", "||W_after - W_before|| (log)",
+                    layerLines(started, a, Run.UPDATE_NORM), Charts.Scale.LOG));
+        }
+        Charts.shareYRange(ratios);
+        Charts.shareYRange(norms);
+        var panels = new ArrayList<XYChart>(ratios);
+        panels.addAll(norms);
+        Charts.save(panels, ratios.size(), dir.resolve("updates"));
+        return dir.resolve("updates");
+    }
+
+    /** A line per run of {@code activation} and hidden layer, coloured by layer: that layer's {@code quantity} per epoch. */
+    static List<Charts.Line> layerLines(List<Run> runs, Activation activation, String quantity) {
+        var lines = new ArrayList<Charts.Line>();
+        for (Run run : runs) {
+            if (run.activation() != activation) continue;
+            for (int k = 0; k < run.layers().size(); k++) lines.add(new Charts.Line(run.layers().get(k), run.epochNumbers(), run.series(quantity, k)));
+        }
+        return lines;
     }
 }

@@ -25,8 +25,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Future;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -44,14 +44,15 @@ import cli.TwoLayerNetOptions;
 import data.Points;
 import data.Split;
 import data.TwoMoons;
-import nn.Training;
 import nn.Training.Epoch;
+import nn.Training;
 import plot.AnimatedGif;
 import plot.Charts;
 import plot.ConfidenceGrid;
 import plot.ConfidencePlot;
 import report.StepCommand;
 import report.TrainManualResult;
+import speed.Background;
 import speed.Nd4jSetup;
 
 /** Exercise 2, step 4: gradient descent with the hand-written backprop; history.csv, loss, snapshots and a GIF. */
@@ -114,52 +115,54 @@ public class train_manual implements StepCommand {
         TwoLayerNet net = start.create(type, MAX_HIDDEN);
         OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("train-manual"), "--out");   // files appear together
 
-        // train: per epoch forward, loss, backward, step; keep the weights of the epochs the figures show
+        // train: per epoch forward, loss, backward, step; the figures of the epochs they show are drawn on the other core
         Nd4jSetup.threads(1);   // why: see there (ND4J's default of a thread per core is 10x slower on a shared machine)
         TreeSet<Integer> frameEpochs = frameEpochs(epochs);
-        var weightsAt = new TreeMap<Integer, TwoLayerNet>();
+        var bounds = ConfidenceGrid.Bounds.around(0.1, trainPoints);
+        var snapshotPanels = new ArrayList<Future<ConfidencePlot.Panel>>();
+        var frameImages = new ArrayList<Future<BufferedImage>>();
         var history = new ArrayList<Epoch>();
         long stepNanos = 0, memoryHalfway = 0;
-        for (int epoch = 0; epoch <= epochs; epoch++) {
-            if (epoch == epochs / 2) memoryHalfway = Pointer.physicalBytes();   // warmed up: the JIT and the step's memory
-            if (snapshotEpochs.contains(epoch) || frameEpochs.contains(epoch)) weightsAt.put(epoch, net.copy(type));
-            try (MemoryWorkspace step = ManualBackprop.stepMemory()) {
-                long startNanos = System.nanoTime();
-                ManualBackprop.Forward f = ManualBackprop.forward(X, net);
-                double loss = ManualBackprop.loss(f.a2(), E);
-                stepNanos += System.nanoTime() - startNanos;
-                if (!(loss <= Training.DIVERGED_LOSS)) {   // NaN, infinite or beyond the bound every training loop uses
-                    folder.commit(List.of(writeHistory(folder, history)));
-                    throw new DivergedException("train-manual diverged at epoch " + epoch + ": loss is " + loss + " (lr " + lr
-                            + "); history.csv keeps epochs 0.." + (epoch - 1));
+        try (var drawing = new Background()) {
+            for (int epoch = 0; epoch <= epochs; epoch++) {
+                if (epoch == epochs / 2) memoryHalfway = Pointer.physicalBytes();   // warmed up: the JIT and the step's memory
+                TwoLayerNet weights = snapshotEpochs.contains(epoch) || frameEpochs.contains(epoch) ? net.copy(type) : null;
+                try (MemoryWorkspace step = ManualBackprop.stepMemory()) {
+                    long startNanos = System.nanoTime();
+                    ManualBackprop.Forward f = ManualBackprop.forward(X, net);
+                    double loss = ManualBackprop.loss(f.a2(), E);
+                    stepNanos += System.nanoTime() - startNanos;
+                    if (!(loss <= Training.DIVERGED_LOSS)) {   // NaN, infinite or beyond the bound every training loop uses
+                        folder.commit(List.of(writeHistory(folder, history)));
+                        throw new DivergedException("train-manual diverged at epoch " + epoch + ": loss is " + loss + " (lr " + lr
+                                + "); history.csv keeps epochs 0.." + (epoch - 1));
+                    }
+                    Epoch row = new Epoch(epoch, loss, f.accuracy(trainPoints.y()), ManualBackprop.forward(XTest, net).accuracy(testPoints.y()));
+                    history.add(row);
+                    if (snapshotEpochs.contains(epoch)) snapshotPanels.add(drawing.submit(() -> panel(row, weights, bounds, SNAPSHOT_RESOLUTION, trainPoints)));
+                    if (frameEpochs.contains(epoch)) frameImages.add(drawing.submit(() -> ConfidencePlot.image(List.of(panel(row, weights, bounds,
+                            FRAME_RESOLUTION, trainPoints)), 1)));
+                    if (epoch == epochs) break;   // the last row is the trained net
+                    startNanos = System.nanoTime();
+                    ManualBackprop.step(net, ManualBackprop.backward(X, E, f, net.W2()), lr);
+                    stepNanos += System.nanoTime() - startNanos;
                 }
-                history.add(new Epoch(epoch, loss, f.accuracy(trainPoints.y()), ManualBackprop.forward(XTest, net).accuracy(testPoints.y())));
-                if (epoch == epochs) break;   // the last row is the trained net
-                startNanos = System.nanoTime();
-                ManualBackprop.step(net, ManualBackprop.backward(X, E, f, net.W2()), lr);
-                stepNanos += System.nanoTime() - startNanos;
             }
+            long memoryGrowth = Pointer.physicalBytes() - memoryHalfway;
+
+            // record and plot: the boundary at the snapshot epochs, the curves, the animation
+            Path historyFile = writeHistory(folder, history), weightsFile = net.save(folder.resolve("weights.npz"));
+            List<ConfidencePlot.Panel> panels = Background.results(snapshotPanels);
+            var files = new ArrayList<>(ConfidencePlot.save(panels, Math.min(3, panels.size()), folder.resolve("snapshots")));
+            files.addAll(plotLoss(history, folder.resolve("loss")));
+            files.addAll(List.of(AnimatedGif.write(folder.resolve("boundary.gif"), Background.results(frameImages), 120), historyFile, weightsFile));
+
+            // answer
+            var settings = new TrainManualResult.Settings(net.hidden(), start.describe(), trainPoints.size(), testPoints.size(), lr, epochs,
+                    type.toString());
+            return new TrainManualResult(settings, history, epochs == 0 ? 0 : stepNanos / 1e6 / epochs, memoryGrowth, folder.target(),
+                    folder.commit(files));
         }
-        long memoryGrowth = Pointer.physicalBytes() - memoryHalfway;
-
-        // record
-        Path historyFile = writeHistory(folder, history), weightsFile = net.save(folder.resolve("weights.npz"));
-
-        // plot: the boundary at the snapshot epochs, the curves, the animation
-        var bounds = ConfidenceGrid.Bounds.around(0.1, trainPoints);
-        List<ConfidencePlot.Panel> panels = snapshotEpochs.stream()
-                .map(e -> panel(history.get(e), weightsAt.get(e), bounds, SNAPSHOT_RESOLUTION, trainPoints)).toList();
-        var files = new ArrayList<>(ConfidencePlot.save(panels, Math.min(3, panels.size()), folder.resolve("snapshots")));
-        files.addAll(plotLoss(history, folder.resolve("loss")));
-        List<BufferedImage> frames = frameEpochs.stream()
-                .map(e -> ConfidencePlot.image(List.of(panel(history.get(e), weightsAt.get(e), bounds, FRAME_RESOLUTION, trainPoints)), 1)).toList();
-        files.addAll(List.of(AnimatedGif.write(folder.resolve("boundary.gif"), frames, 120), historyFile, weightsFile));
-
-        // answer
-        var settings = new TrainManualResult.Settings(net.hidden(), start.describe(), trainPoints.size(), testPoints.size(), lr, epochs,
-                type.toString());
-        return new TrainManualResult(settings, history, epochs == 0 ? 0 : stepNanos / 1e6 / epochs, memoryGrowth, folder.target(),
-                folder.commit(files));
     }
 
     /** The decision boundary of {@code net} on a grid of resolution^2 points, titled with its epoch's loss and test accuracy. */
@@ -178,18 +181,13 @@ public class train_manual implements StepCommand {
         return frames;
     }
 
-    /** history.csv: epoch,loss,train_acc,test_acc; the loss of epoch e is computed before update e. */
+    /** history.csv: epoch,loss,train_acc,test_acc (the loss of epoch e is computed before update e), as Training writes it. */
     static Path writeHistory(OutputFolder folder, List<Epoch> history) {
-        return Output.writeString(folder.resolve("history.csv"), historyOf(history).csv());
-    }
-
-    /** The rows as a {@link Training.History} (no gradient norms): its CSV and plot columns. */
-    static Training.History historyOf(List<Epoch> history) {
-        return new Training.History(history, List.of(), new double[0][]);
+        return Output.writeString(folder.resolve("history.csv"), new Training.History(history, List.of(), new double[0][]).csv());
     }
 
     private static List<Path> plotLoss(List<Epoch> rows, Path base) {
-        Training.History history = historyOf(rows);
+        var history = new Training.History(rows, List.of(), new double[0][]);
         var loss = Charts.lines("training loss", "epoch", "cross-entropy (log scale)",
                 List.of(new Charts.Line("train loss", history.epochNumbers(), history.losses())), Charts.Scale.LOG);
         var accuracy = Charts.lines("accuracy", "epoch", "accuracy", List.of(new Charts.Line("train", history.epochNumbers(),

@@ -31,6 +31,7 @@ class AllTest {
             "lecture", List.of("--epochs", "5", "--width", "16"),
             "deep", List.of("--runs", "1", "--epochs", "5", "--width", "16"),
             "gradnorms", List.of("--runs", "1", "--epochs", "5", "--width", "16"),
+            "depth", List.of("--depths", "1,2", "--runs", "1", "--epochs", "2", "--width", "8"),
             "backward", List.of("--hidden", "8"),
             "train-manual", List.of("--epochs", "5", "--hidden", "8"));
 

@@ -133,6 +133,92 @@ class DeepResultTest {
         assertEquals("deep", r.step());
     }
 
+    /**
+     * A finished run of 10 epochs with those gradient norms per epoch and layer and, as units.csv has it, that share of
+     * dead units (ReLU) or saturated outputs (Sigmoid) per epoch and layer.
+     */
+    static Run withUnits(Activation a, int run, double testAccuracy, double[][] norms, double[][] shares) {
+        Run base = run(a, run, norms.length, new Run.Result(0.7 - testAccuracy / 2, testAccuracy, testAccuracy), null, norms[0]);
+        String measure = a == Activation.RELU ? Run.DEAD_FRACTION : Run.SATURATED_FRACTION;
+        return new Run(a, run, base.seed(), base.epochs(), base.layers(), Map.of(Run.GRAD_NORM, norms, measure, shares), base.result(), null, Double.NaN);
+    }
+
+    /** {@code epochs} rows of {@code first} up to epoch {@code change}, of {@code then} from there on. */
+    static double[][] rows(int epochs, int change, double[] first, double[] then) {
+        double[][] table = new double[epochs][];
+        for (int e = 0; e < epochs; e++) table[e] = (e < change ? first : then).clone();
+        return table;
+    }
+
+    /**
+     * A ReLU run at chance whose hidden2 died: the why names the layer and the first epoch it was all dead, and the
+     * latent layer's dead ReLUs; a Sigmoid run at chance whose latent layer saturated: the why says that is where.
+     */
+    @Test
+    void aReluRunWhoseLayerDiedSaysWhichAndFromWhen() {
+        var runs = List.of(
+                withUnits(Activation.RELU, 1, 0.5, rows(10, 4, new double[] {1e-2, 1e-2, 1e-2}, new double[] {0, 0, 0}),
+                        rows(10, 4, new double[] {0.1, 0.5, 0.2}, new double[] {0.1, 1.0, 0.3})),
+                withUnits(Activation.SIGMOID, 1, 0.9, rows(10, 0, null, new double[] {1e-5, 1e-4, 1e-3}), rows(10, 0, null, new double[] {0, 0.01, 0})),
+                withUnits(Activation.RELU, 2, 0.98, rows(10, 0, null, new double[] {1e-2, 1e-2, 1e-2}), rows(10, 0, null, new double[] {0.02, 0.3, 0.1})),
+                withUnits(Activation.SIGMOID, 2, 0.5, rows(10, 0, null, new double[] {1e-6, 1e-5, 1e-4}), rows(10, 0, null, new double[] {0, 0.03, 0.05})));
+        var latent = Map.of("relu run 1 (seed 0)", 1.0, "sigmoid run 1 (seed 0)", 0.5, "sigmoid run 2 (seed 1)", 1.0);
+        var r = DeepResult.of(study(2, Activation.RELU, Activation.SIGMOID), runs, latent, DIR, List.of());
+        DeepResult.Units relu = r.units().get(Activation.RELU);
+        assertEquals(Run.DEAD_FRACTION, relu.measure());
+        assertEquals(List.of(1, 1), List.of(relu.leftChance(), relu.atChance()));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.1, 1.0, 0.3}, relu.medianShareAtChance());
+        assertEquals(List.of(1.0, Double.NaN), List.of(relu.latentAtChance(), relu.latentLeftChance()));
+        DeepResult.Stuck stuck = relu.stuck().get(0);
+        assertEquals(List.of(1, 4, 4), List.of(stuck.deadLayer(), stuck.deadFrom(), stuck.noGradientFrom()));
+        String answer = r.answer();
+        assertTrue(answer.contains(" Dead units (units.csv: a unit is dead when its output is 0 for every training point; the hidden layers in "
+                + "the last epoch, the 2-unit latent layer after training), median over the 1 run that left chance: hidden1 2.0%, hidden2 30.0%, "
+                + "hidden3 10.0%; over the 1 run at chance: hidden1 10.0%, hidden2 100.0%, hidden3 30.0%, latent 100.0%. At chance: ReLU run 1 "
+                + "(seed 0): every unit of hidden2 was dead from epoch 4 on (the first epoch its dead share reached 100%), so no gradient passed "
+                + "below it; after training 2 of its 2 latent ReLUs were dead. So ReLU"), answer);
+        assertTrue(answer.contains(" Saturated sigmoid outputs (units.csv: (point, unit) pairs with h(1 - h) < 0.01, a derivative below 1/25 of its "
+                + "peak 0.25; the hidden layers in the last epoch, the 2-unit latent layer after training), median over the 1 run that left chance: "
+                + "hidden1 0.0%, hidden2 1.0%, hidden3 0.0%, latent 50.0%; over the 1 run at chance: hidden1 0.0%, hidden2 3.0%, hidden3 5.0%, "
+                + "latent 100.0%. So the stuck Sigmoid runs saturated where it hurts most, in the latent layer: "), answer);
+        var md = new Markdown(Path.of("out"));
+        r.markdown(md);
+        assertTrue(md.toString().contains("| activation | share, median over | hidden1 | hidden2 | hidden3 | latent (after training) |"), md.toString());
+        assertTrue(md.toString().contains("| ReLU | dead units, the 1 run at chance | 10.0% | 100.0% | 30.0% | 100.0% |"), md.toString());
+        assertTrue(md.toString().contains("| ReLU | dead units, the 1 run that left chance | 2.0% | 30.0% | 10.0% | – |"), md.toString());
+        assertTrue(md.toString().contains("| Sigmoid | saturated outputs, the 1 run that left chance | 0.0% | 1.0% | 0.0% | 50.0% |"), md.toString());
+
+        // without the latent measurements (as from hand-made runs) the latent layer is left out and the hidden layers decide
+        String unmeasured = DeepResult.of(study(2, Activation.RELU, Activation.SIGMOID), runs, DIR, List.of()).answer();
+        assertTrue(unmeasured.contains("hidden2 3.0%, hidden3 5.0%. So the stuck Sigmoid runs are not saturated in their hidden layers: those "
+                + "sigmoids sit near the middle, and the factor of at most 0.25 per layer alone starves hidden1."), unmeasured);
+        assertTrue(unmeasured.contains("so no gradient passed below it. So ReLU"), unmeasured);
+    }
+
+    /** A stuck ReLU run whose hidden layers were cut off from above, or still got a gradient; much saturation is a cause. */
+    @Test
+    void theOtherWaysOfBeingStuckAndMuchSaturation() {
+        double[] alive = {0.1, 0.2, 0.4};
+        var cut = DeepResult.Stuck.of(withUnits(Activation.RELU, 3, 0.5, rows(10, 7, new double[] {1e-3, 1e-3, 1e-3}, new double[] {0, 0, 0}),
+                rows(10, 0, null, alive)), 1.0);
+        assertEquals(List.of(-1, -1, 7), List.of(cut.deadLayer(), cut.deadFrom(), cut.noGradientFrom()));
+        assertEquals("ReLU run 3 (seed 2): from epoch 7 on, no gradient reached any hidden layer (every norm exactly 0), although no hidden layer "
+                + "had died (in the last epoch 40.0% of hidden3's units were dead, the most of any hidden layer), so the gradient was cut above "
+                + "them, at the latent layer's 2 ReLUs, off for every point; after training 2 of its 2 latent ReLUs were dead", cut.describe());
+        var flowing = DeepResult.Stuck.of(withUnits(Activation.RELU, 1, 0.5, rows(10, 9, new double[] {0, 0, 0}, new double[] {1e-9, 1e-9, 1e-9}),
+                rows(10, 0, null, alive)), Double.NaN);
+        assertEquals(-1, flowing.noGradientFrom());
+        assertEquals("ReLU run 1 (seed 0): its hidden layers still got a gradient in the last epoch (in the last epoch 40.0% of hidden3's units were "
+                + "dead, the most of any hidden layer)", flowing.describe());
+
+        var saturated = DeepResult.of(study(1, Activation.SIGMOID), List.of(withUnits(Activation.SIGMOID, 1, 0.5,
+                rows(10, 0, null, new double[] {1e-6, 1e-5, 1e-4}), rows(10, 0, null, new double[] {0.5, 0.2, 0.1}))), DIR, List.of());
+        assertTrue(saturated.answer().endsWith(" Run without --activation to compare ReLU and Sigmoid. Saturated sigmoid outputs (units.csv: (point, "
+                + "unit) pairs with h(1 - h) < 0.01, a derivative below 1/25 of its peak 0.25; the hidden layers in the last epoch, the 2-unit latent "
+                + "layer after training), median over the 1 run at chance: hidden1 50.0%, hidden2 20.0%, hidden3 10.0%. A saturated sigmoid passes "
+                + "back almost nothing, which shrinks the gradient further."), saturated.answer());
+    }
+
     @Test
     void statisticsAreTheSampleOnes() {
         assertEquals(new Stats(4, 2.5, Math.sqrt(5.0 / 3), 1, 4, 2.5), Stats.of(4, 1, 3, 2));

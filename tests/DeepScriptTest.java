@@ -60,7 +60,22 @@ class DeepScriptTest {
         assertEquals("activation,run,epoch,layer,norm", Files.readAllLines(out.resolve("gradnorms.csv")).get(0));
         assertEquals(4 * 4 * 3, norms.size());
         assertEquals("sigmoid,2,3,hidden3", String.join(",", java.util.Arrays.copyOf(norms.get(norms.size() - 1), 4)));
-        for (String file : List.of("loss", "accuracy", "boundaries")) {
+        assertEquals("activation,run,epoch,layer,update_norm,weight_norm,update_ratio", Files.readAllLines(out.resolve("updates.csv")).get(0));
+        assertEquals("activation,run,epoch,layer,dead_fraction,saturated_fraction", Files.readAllLines(out.resolve("units.csv")).get(0));
+        List<String[]> updates = GradnormsScriptTest.rows(out.resolve("updates.csv")), units = GradnormsScriptTest.rows(out.resolve("units.csv"));
+        assertEquals(4 * 4 * 3, updates.size());
+        assertEquals(4 * 4 * 3, units.size());
+        for (int i = 0; i < norms.size(); i++) {   // the rows of gradnorms.csv: same runs, epochs and layers in the same order
+            String where = String.join(",", java.util.Arrays.copyOf(norms.get(i), 4));
+            assertEquals(where, String.join(",", java.util.Arrays.copyOf(updates.get(i), 4)));
+            assertEquals(where, String.join(",", java.util.Arrays.copyOf(units.get(i), 4)));
+            String[] u = updates.get(i);
+            assertEquals(Double.parseDouble(u[4]) / Double.parseDouble(u[5]), Double.parseDouble(u[6]), 1e-15 * Double.parseDouble(u[6]), where);
+            // the measure that does not apply to the activation is an empty cell
+            boolean relu = units.get(i)[0].equals("relu");
+            assertTrue(relu ? !units.get(i)[4].isEmpty() && units.get(i)[5].isEmpty() : units.get(i)[4].isEmpty() && !units.get(i)[5].isEmpty(), where);
+        }
+        for (String file : List.of("loss", "accuracy", "boundaries", "units", "latent_relu_run1", "latent_sigmoid_run2")) {
             assertTrue(Files.size(out.resolve(file + ".png")) > 0 && Files.size(out.resolve(file + ".svg")) > 0, file);
         }
         String answer = Files.readString(out.resolve("answer.md"));
@@ -78,8 +93,12 @@ class DeepScriptTest {
                 "--out", out.toString()).run();
         assertEquals("deep", result.step());
         assertEquals(out, result.dir());
-        assertEquals(List.of("boundaries.png", "accuracy.png", "loss.png", "boundaries.svg", "accuracy.svg", "loss.svg", "runs.csv",
-                "history.csv", "gradnorms.csv", "answer.md", "summary.json"), result.files().stream().map(f -> f.getFileName().toString()).toList());
+        List<String> figures = List.of("boundaries", "units", "latent_relu_run1", "latent_sigmoid_run1", "latent_relu_run2", "latent_sigmoid_run2",
+                "accuracy", "loss");
+        var expected = new java.util.ArrayList<String>();
+        for (String type : List.of(".png", ".svg")) figures.forEach(f -> expected.add(f + type));
+        expected.addAll(List.of("runs.csv", "history.csv", "gradnorms.csv", "updates.csv", "units.csv", "answer.md", "summary.json"));
+        assertEquals(expected, result.files().stream().map(f -> f.getFileName().toString()).toList());
         for (Path file : result.files()) assertTrue(Files.size(file) > 0, file.toString());
         assertEquals(result.answerMd(), Files.readString(out.resolve("answer.md")));
         RunFiles.Recorded written = RunFiles.read(out, "test");
@@ -95,7 +114,7 @@ class DeepScriptTest {
         Path one = tmp.resolve("one"), three = tmp.resolve("three");
         assertEquals(0, Cli.run(new deep(), GradnormsScriptTest.concat(settings, "--jobs", "1", "--out", one.toString())));
         assertEquals(0, Cli.run(new deep(), GradnormsScriptTest.concat(settings, "--jobs", "3", "--out", three.toString())));
-        for (String file : List.of("runs.csv", "history.csv", "gradnorms.csv", "summary.json", "answer.md")) {
+        for (String file : List.of("runs.csv", "history.csv", "gradnorms.csv", "updates.csv", "units.csv", "summary.json", "answer.md")) {
             assertEquals(Files.readString(one.resolve(file)), Files.readString(three.resolve(file)), file);
         }
     }
@@ -139,7 +158,7 @@ class DeepScriptTest {
         Path out = tmp.resolve("never");
         String o = out.toString();
         for (String[] c : new String[][] {
-                {"--depth", "--depth", "2"},
+                {"--depth", "--depth", "0"},
                 {"--width", "--width", "-5"},
                 {"--width", "--width", "x"},
                 {"--epochs", "--epochs", "-1"},

@@ -33,13 +33,15 @@ class FuzzTest {
             "gradnorms", List.of("--epochs", "2", "--width", "4", "--runs", "1"),
             "backward", List.of("--hidden", "2"),
             "train-manual", List.of("--epochs", "2", "--hidden", "4"),
-            "moons", List.of("--samples", "20"));
+            "moons", List.of("--samples", "20"),
+            "depth", List.of("--depths", "1", "--runs", "1", "--epochs", "2", "--width", "4", "--activations", "relu"));
 
     static {
         SCRIPTS.put("moons", moons::new);
         SCRIPTS.put("lecture", lecture::new);
         SCRIPTS.put("deep", deep::new);
         SCRIPTS.put("gradnorms", gradnorms::new);
+        SCRIPTS.put("depth", depth::new);
         SCRIPTS.put("forward", forward::new);
         SCRIPTS.put("backward", backward::new);
         SCRIPTS.put("train-manual", train_manual::new);

@@ -80,7 +80,8 @@ class GradnormsScriptTest {
                 "--width", "16", "--activation", "sigmoid", "--runs", "1", "--epochs", "100", "--out", out.toString());
         assertEquals(0, code);
         assertMatchesTorch(out, FIXTURES.resolve("deep3x16_seed7_sigmoid_run.csv"), "sigmoid");
-        for (String file : List.of("runs.csv", "gradnorms.png", "gradnorms.svg", "first_layer.png", "first_layer.svg", "answer.md")) {
+        for (String file : List.of("runs.csv", "gradnorms.png", "gradnorms.svg", "first_layer.png", "first_layer.svg", "updates.png", "updates.svg",
+                "updates.csv", "units.csv", "answer.md")) {
             assertTrue(Files.size(out.resolve(file)) > 0, file);
         }
         assertEquals("", rows(out.resolve("runs.csv")).get(0)[2], "a run from --init has no seed");
@@ -137,7 +138,7 @@ class GradnormsScriptTest {
         assertBadInput(out, "--width", "--width", "0", "--out", o);
         assertBadInput(out, "--lr", "--lr", "NaN", "--out", o);
         assertBadInput(out, "--momentum", "--momentum", "1", "--out", o);
-        assertBadInput(out, "--depth", "--depth", "1", "--out", o);
+        assertBadInput(out, "--depth", "--depth", "0", "--out", o);
         assertBadInput(out, "--activation", "--activation", "tanh", "--out", o);
         assertBadInput(out, "--runs", "--runs", "0", "--out", o);
         assertBadInput(out, "--train needs --test", "--train", TRAIN.toString(), "--out", o);
@@ -174,11 +175,13 @@ class GradnormsScriptTest {
         assertEquals(0, Cli.run(new gradnorms(), "--from", deepOut.toString(), "--out", read.toString()));
         assertEquals(0, Cli.run(new gradnorms(), concat(settings, "--out", trained.toString())));
         assertEquals(4 * 6 * 3, rows(read.resolve("gradnorms.csv")).size());
-        for (String file : List.of("gradnorms.csv", "history.csv", "runs.csv", "answer.md")) {
+        for (String file : List.of("gradnorms.csv", "updates.csv", "units.csv", "history.csv", "runs.csv", "answer.md")) {
             assertEquals(Files.readString(trained.resolve(file)), Files.readString(read.resolve(file)), file);
         }
-        assertEquals(Files.readString(deepOut.resolve("gradnorms.csv")), Files.readString(read.resolve("gradnorms.csv")));
-        for (String file : List.of("gradnorms.png", "gradnorms.svg", "first_layer.png", "first_layer.svg")) {
+        for (String file : List.of("gradnorms.csv", "updates.csv", "units.csv")) {
+            assertEquals(Files.readString(deepOut.resolve(file)), Files.readString(read.resolve(file)), file);
+        }
+        for (String file : List.of("gradnorms.png", "gradnorms.svg", "first_layer.png", "first_layer.svg", "updates.png", "updates.svg")) {
             assertTrue(Files.size(read.resolve(file)) > 0, file);
         }
     }
@@ -220,6 +223,11 @@ class GradnormsScriptTest {
             assertBadInput(out, "has no " + file, "--from", broken.toString(), "--out", o);
         }
         copy(deepOut, broken);
+        Files.delete(broken.resolve("updates.csv"));
+        Files.delete(broken.resolve("units.csv"));
+        assertBadInput(out, "has no updates.csv (expected an output folder of a finished deep run: summary.json, runs.csv, history.csv, "
+                + "gradnorms.csv, updates.csv, units.csv); written by an older deep? run deep again", "--from", broken.toString(), "--out", o);
+        copy(deepOut, broken);
         replaceIn(broken.resolve("history.csv"), "train_acc", "train_accuracy");
         assertBadInput(out, "history.csv has columns 'activation,run,epoch,loss,train_accuracy,test_acc', expected "
                 + "'activation,run,epoch,loss,train_acc,test_acc'", "--from", broken.toString(), "--out", o);
@@ -250,7 +258,7 @@ class GradnormsScriptTest {
         String last = result.lastErrLine();
         assertEquals(3, result.code(), last);
         assertEquals(deepError, last);
-        for (String file : List.of("runs.csv", "history.csv", "gradnorms.csv")) {
+        for (String file : List.of("runs.csv", "history.csv", "gradnorms.csv", "updates.csv", "units.csv")) {
             assertEquals(Files.readString(deepOut.resolve(file)), Files.readString(read.resolve(file)), file);
         }
         assertTrue(Files.exists(read.resolve("answer.md")));

@@ -99,6 +99,56 @@ class RunFilesTest {
         assertTrue(read.study().describe().contains("1 run each (from --init weights)"), read.study().describe());
     }
 
+    /**
+     * A run with every per-layer quantity (updates and units with awkward numbers); the measure that does not apply to
+     * the activation is NaN, as nn.Training records it, and tanh has neither.
+     */
+    static Run withUpdatesAndUnits(Activation a, int run, Long seed, int epochs) {
+        Run base = run(a, run, seed, epochs, new Run.Result(0.25, 0.5, 0.75), null);
+        var perLayer = new java.util.LinkedHashMap<String, double[][]>(base.perLayer());
+        int layers = base.layers().size();
+        for (String quantity : List.of(Run.UPDATE_NORM, Run.WEIGHT_NORM, Run.UPDATE_RATIO, Run.DEAD_FRACTION, Run.SATURATED_FRACTION)) {
+            double[][] table = new double[epochs][layers];
+            for (int e = 0; e < epochs; e++) {
+                for (int k = 0; k < layers; k++) table[e][k] = (e + 1) * (k + 2) / 7.0 * Math.pow(10, -3 * k) + Math.ulp(1.0) * e;
+            }
+            perLayer.put(quantity, table);
+        }
+        for (double[] row : perLayer.get(Run.UPDATE_NORM)) row[layers - 1] = 0.0;   // a layer that did not move
+        for (double[] row : perLayer.get(Run.DEAD_FRACTION)) if (a != Activation.RELU) java.util.Arrays.fill(row, Double.NaN);
+        for (double[] row : perLayer.get(Run.SATURATED_FRACTION)) if (a != Activation.SIGMOID) java.util.Arrays.fill(row, Double.NaN);
+        return new Run(a, run, seed, base.epochs(), base.layers(), perLayer, base.result(), null, Double.NaN);
+    }
+
+    /** updates.csv and units.csv come back bit for bit, for ReLU, Sigmoid and Tanh runs; a measure that does not apply is empty. */
+    @Test
+    void updatesAndUnitsComeBackBitForBitWithEmptyCellsWhereAMeasureDoesNotApply() throws IOException {
+        var study = new Study(4, 7, List.of(Activation.RELU, Activation.SIGMOID, Activation.TANH), 1, 8L, 3, 0.01, 0.9, "x");
+        List<Run> runs = List.of(withUpdatesAndUnits(Activation.RELU, 1, 8L, 3), withUpdatesAndUnits(Activation.SIGMOID, 1, 8L, 3),
+                withUpdatesAndUnits(Activation.TANH, 1, 8L, 3));
+        RunFiles.writeRuns(tmp, runs);
+        RunFiles.writeSummary(tmp, study, runs);
+        assertEquals(List.of("runs.csv", "history.csv", "gradnorms.csv", "updates.csv", "units.csv"),
+                RunFiles.csvFiles(tmp).stream().map(f -> f.getFileName().toString()).toList());
+        List<String> units = Files.readAllLines(tmp.resolve("units.csv"));
+        assertEquals("activation,run,epoch,layer,dead_fraction,saturated_fraction", units.get(0));
+        assertEquals("relu,1,0,hidden1,0.2857142857142857,", units.get(1));
+        assertEquals("sigmoid,1,0,hidden1,,0.2857142857142857", units.get(1 + 3 * 4));
+        assertEquals("tanh,1,0,hidden1,,", units.get(1 + 6 * 4));
+        List<String> updates = Files.readAllLines(tmp.resolve("updates.csv"));
+        assertEquals("activation,run,epoch,layer,update_norm,weight_norm,update_ratio", updates.get(0));
+        assertTrue(updates.get(4).startsWith("relu,1,0,hidden4,0.0,"), updates.get(4));
+        assertTrue(updates.stream().allMatch(line -> line.split(",", -1).length == 7 && !line.contains(",,") && !line.endsWith(",")), "no empty cell");
+        RunFiles.Recorded read = RunFiles.read(tmp, "--from");
+        assertEquals(study, read.study());
+        assertSameRuns(runs, read.runs());
+        for (RunFiles.LayerFile file : RunFiles.LAYER_FILES) assertEquals(RunFiles.layerCsv(file, runs), RunFiles.layerCsv(file, read.runs()), file.name());
+
+        Files.writeString(tmp.resolve("updates.csv"), Files.readString(tmp.resolve("updates.csv")).replace("sigmoid,1,2,hidden3,", "sigmoid,1,2,hidden3,x"));
+        var e = assertThrows(BadInputException.class, () -> RunFiles.read(tmp, "--from"));
+        assertTrue(e.getMessage().startsWith("--from: " + tmp.resolve("updates.csv") + " line 24: update_norm 'x"), e.getMessage());
+    }
+
     /** Nets trained as deep trains them (seeds 3, 4) are read back as the very same runs. */
     @Test
     void trainedNetsComeBackBitForBit() {

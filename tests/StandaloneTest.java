@@ -25,6 +25,7 @@ class StandaloneTest {
             "lecture", List.of("--epochs", "5", "--width", "16"),
             "deep", List.of("--runs", "1", "--epochs", "3", "--width", "8"),
             "gradnorms", List.of("--runs", "1", "--epochs", "3", "--width", "8"),
+            "depth", List.of("--depths", "1,2", "--runs", "1", "--epochs", "2", "--width", "8", "--activations", "relu"),
             "forward", List.of("--batch", "2", "--hidden", "4"),
             "backward", List.of("--hidden", "4"),
             "train-manual", List.of("--epochs", "5", "--hidden", "8"));

@@ -86,14 +86,16 @@ public final class Cli {
 
     /**
      * Every option once: picocli already refuses a second value of a single-valued option, and this refuses a repeated
-     * list option ({@code --snapshots 0 --snapshots 10}) too, so that one rule holds for all of them.
+     * comma-separated list ({@code --snapshots 0 --snapshots 10}: give {@code --snapshots 0,10}) too. Only an option
+     * meant to be repeated, a list without a separator (the test runner's {@code --select}), may come more than once.
      */
     static void rejectRepeated(CommandLine cli, String... args) {
         var seen = new java.util.HashSet<String>();
         for (String arg : args) {
             if (arg.equals("--")) return;
             var option = cli.getCommandSpec().findOption(arg.startsWith("--") ? arg.split("=", 2)[0] : arg);
-            if (option != null && !option.usageHelp() && !option.versionHelp() && !seen.add(option.longestName())) {
+            boolean repeatable = option != null && option.isMultiValue() && option.splitRegex().isEmpty();
+            if (option != null && !repeatable && !option.usageHelp() && !option.versionHelp() && !seen.add(option.longestName())) {
                 throw new BadInputException("option '" + option.longestName() + "' should be given only once");
             }
         }

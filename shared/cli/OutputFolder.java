@@ -80,6 +80,16 @@ public final class OutputFolder {
         return target;
     }
 
+    /** The staging folder, where the run writes its files until {@link #commit}. */
+    public Path dir() {
+        return staging;
+    }
+
+    /** Where files written into the staging folder will be once committed (other paths as they are). */
+    public List<Path> targets(List<Path> written) {
+        return written.stream().map(p -> p.toAbsolutePath().normalize().startsWith(staging) ? target.resolve(staging.relativize(p.toAbsolutePath().normalize())) : p).toList();
+    }
+
     /** Where to write file {@code name} now (in the staging folder). */
     public Path resolve(String name) {
         return staging.resolve(name);
@@ -113,7 +123,7 @@ public final class OutputFolder {
             } finally {
                 discard();
             }
-            return written.stream().map(p -> target.resolve(staging.relativize(p))).toList();
+            return targets(written);
         }
     }
 

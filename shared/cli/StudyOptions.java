@@ -20,25 +20,24 @@ public class StudyOptions {
     static final int MAX_WIDTH = 4096;
     static final int MAX_DEPTH = 64;
     static final int MAX_RUNS = 1000;
-    static final int MAX_EPOCHS = 10_000_000;
     static final int MAX_JOBS = 256;
 
     @Mixin
     SgdOptions sgd;
 
-    @Option(names = "--width", paramLabel = "W", defaultValue = "264", description = "Units of every hidden layer (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--width", paramLabel = "W", defaultValue = "264", description = "Units of every hidden layer, 1 to " + MAX_WIDTH + " (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--depth", paramLabel = "N", defaultValue = "3", description = "Hidden layers hidden1..hiddenN (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--depth", paramLabel = "N", defaultValue = "3", description = "Hidden layers hidden1..hiddenN, 1 to " + MAX_DEPTH + " (default: ${DEFAULT-VALUE}, as the sheet asks).")
     int depth;
 
     @Option(names = "--activation", paramLabel = "NAME", description = "relu or sigmoid: train only this one (default: both).")
     String activation;
 
-    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Run r starts from torch.manual_seed(S + r - 1)'s weights (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Run r starts from torch.manual_seed(S + r - 1)'s weights, S >= 0 (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--runs", paramLabel = "R", description = "Runs per activation, seeds S, S+1, ... (default: 5; 1 with --init, which allows no other).")
+    @Option(names = "--runs", paramLabel = "R", description = "Runs per activation, 1 to " + MAX_RUNS + ", seeds S, S+1, ... (default: 5; 1 with --init, which allows no other).")
     Integer runs;
 
     @Option(names = "--train", paramLabel = "FILE", description = "Training points (CSV x1,x2,label) instead of the lecture data; needs --test.")
@@ -55,7 +54,7 @@ public class StudyOptions {
             + "FILE_<activation>_run<r>.npz per net; none for a run that diverged.")
     Path saveWeights;
 
-    @Option(names = "--jobs", paramLabel = "N", description = "Nets trained at the same time, one thread each (default: the "
+    @Option(names = "--jobs", paramLabel = "N", description = "Nets trained at the same time, one thread each, 1 to " + MAX_JOBS + " (default: the "
             + "number of cores, at most the number of nets). Every net's numbers are the same whatever N.")
     Integer jobs;
 
@@ -75,7 +74,7 @@ public class StudyOptions {
      * at least {@code minDepth} hidden layers. The first problem is a one-line {@link BadInputException}.
      */
     public Trainer trainer(int minDepth) {
-        sgd.validate(MAX_EPOCHS);
+        sgd.validate();
         Cli.require(width >= 1 && width <= MAX_WIDTH, "--width must be an integer from 1 to " + MAX_WIDTH + ", got " + width);
         Cli.require(depth >= minDepth && depth <= MAX_DEPTH, "--depth must be an integer from " + minDepth + " to " + MAX_DEPTH
                 + " (hidden layers before the latent one), got " + depth);
@@ -114,9 +113,8 @@ public class StudyOptions {
     }
 
     static Activation activation(String name) {
-        Activation a = Activation.parse(name, "--activation");
-        Cli.require(a == Activation.RELU || a == Activation.SIGMOID, "--activation must be relu or sigmoid, got '" + name + "'");
-        return a;
+        for (Activation a : List.of(Activation.RELU, Activation.SIGMOID)) if (a.name().equalsIgnoreCase(name)) return a;
+        throw new BadInputException("--activation must be relu or sigmoid, got '" + name + "'");
     }
 
     /** The --init archive, with exactly the keys the study's nets need, of the right shapes and finite. */

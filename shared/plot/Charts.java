@@ -86,13 +86,120 @@ public final class Charts {
             boolean firstOfGroup = !colours.containsKey(line.group());
             Color colour = colours.computeIfAbsent(line.group(), g -> ChartStyle.groupColour(g, colours.size()));
             double[] y = yScale == Scale.LOG ? positiveOrNaN(line.y()) : line.y();
-            XYSeries series = chart.addSeries(firstOfGroup ? line.group() : line.group() + " #" + i, line.x(), y);
+            double[][] drawn = envelope(line.x(), y, WIDTH / 2);
+            XYSeries series = chart.addSeries(firstOfGroup ? line.group() : line.group() + " #" + i, drawn[0], drawn[1]);
             series.setLineColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 215));
             series.setLineStyle(LINE);
             series.setMarker(SeriesMarkers.NONE);
             series.setShowInLegend(firstOfGroup);
         }
         chart.getStyler().setLegendVisible(colours.size() > 1);
+        logTickLabels(chart);
+        placeLegend(chart);
+        return chart;
+    }
+
+    /**
+     * What a line looks like at the figure's size: cut into {@code buckets} runs of points, each run drawn by its lowest
+     * and highest point (in their order) and a gap where it has one. A 2000-epoch curve so stays the same picture with a
+     * few hundred points, and its SVG small; the CSVs keep every epoch.
+     */
+    static double[][] envelope(double[] x, double[] y, int buckets) {
+        int n = x.length;
+        if (n <= 2 * buckets) return new double[][] {x, y};
+        var keep = new java.util.TreeSet<Integer>();
+        for (int b = 0; b < buckets; b++) {
+            int from = (int) ((long) b * n / buckets), to = (int) ((long) (b + 1) * n / buckets);
+            int lo = -1, hi = -1, gap = -1;
+            for (int i = from; i < to; i++) {
+                if (Double.isNaN(y[i])) {
+                    if (gap < 0) gap = i;
+                    continue;
+                }
+                if (lo < 0 || y[i] < y[lo]) lo = i;
+                if (hi < 0 || y[i] > y[hi]) hi = i;
+            }
+            for (int i : new int[] {lo, hi, gap}) if (i >= 0) keep.add(i);
+        }
+        keep.add(n - 1);
+        double[][] out = new double[2][keep.size()];
+        int k = 0;
+        for (int i : keep) {
+            out[0][k] = x[i];
+            out[1][k++] = y[i];
+        }
+        return out;
+    }
+
+    /**
+     * One group of a {@link #spread} chart: at each {@code x} the {@code middle} of some runs (e.g. their median) and
+     * their {@code min} and {@code max}; {@code zeros} holds the x of each run whose value was exactly 0 (once per run).
+     * {@code name} labels the middle line in the legend, {@code zeroName} the zeros (null: the group has none).
+     */
+    public record Spread(String group, String name, double[] x, double[] middle, double[] min, double[] max, double[] zeros, String zeroName) {
+        public Spread {
+            if (x.length == 0 || middle.length != x.length || min.length != x.length || max.length != x.length) {
+                throw new IllegalArgumentException(group + ": x, middle, min and max need the same length, at least 1");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Spread[" + name + ": x " + Arrays.toString(x) + ", middle " + Arrays.toString(middle) + ", min " + Arrays.toString(min)
+                    + ", max " + Arrays.toString(max) + (zeros.length == 0 ? "" : ", " + zeros.length + " zeros at x " + Arrays.toString(zeros)) + "]";
+        }
+    }
+
+    /**
+     * A chart with a log y-axis of groups, each coloured by {@link ChartStyle#groupColour}: a solid line with dots
+     * through its middle values and thin dashed lines through its min and max (the runs' spread). Zeros, which a log
+     * axis cannot show, are crosses on a band below the lowest positive value (the axis ends under it), stacked when
+     * several runs share an x, and set a little apart by group.
+     */
+    public static XYChart spread(String title, String xLabel, String yLabel, List<Spread> groups) {
+        if (groups.isEmpty()) throw new IllegalArgumentException(title + ": no groups to plot");
+        XYChart chart = new XYChart(WIDTH, HEIGHT);
+        ChartStyle.apply(chart);
+        chart.setTitle(title);
+        chart.setXAxisTitle(xLabel);
+        chart.setYAxisTitle(yLabel);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setMarkerSize(7);
+        double lowest = groups.stream().flatMapToDouble(g -> Arrays.stream(g.min())).filter(v -> v > 0 && Double.isFinite(v)).min().orElse(1);
+        double zeroLevel = lowest / Math.pow(10, 0.6);
+        boolean anyZero = false;
+        var dashed = new BasicStroke(1.1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {5f, 4f}, 0f);
+        for (int g = 0; g < groups.size(); g++) {
+            Spread group = groups.get(g);
+            Color c = ChartStyle.groupColour(group.group(), g);
+            XYSeries middle = chart.addSeries(group.name(), group.x(), positiveOrNaN(group.middle()));
+            middle.setLineColor(c);
+            middle.setLineStyle(LINE);
+            middle.setMarker(SeriesMarkers.CIRCLE);
+            middle.setMarkerColor(c);
+            for (String end : List.of("min", "max")) {
+                XYSeries line = chart.addSeries(group.group() + " " + end, group.x(), positiveOrNaN(end.equals("min") ? group.min() : group.max()));
+                line.setLineColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 170));
+                line.setLineStyle(dashed);
+                line.setMarker(SeriesMarkers.NONE);
+                line.setShowInLegend(false);
+            }
+            if (group.zeros().length == 0) continue;
+            anyZero = true;
+            double[] zx = new double[group.zeros().length], zy = new double[zx.length];
+            var seen = new LinkedHashMap<Double, Integer>();
+            for (int i = 0; i < zx.length; i++) {
+                int below = seen.merge(group.zeros()[i], 1, Integer::sum) - 1;
+                zx[i] = group.zeros()[i] + 0.08 * (g - (groups.size() - 1) / 2.0);
+                zy[i] = zeroLevel * Math.pow(10, 0.15 * below);
+            }
+            XYSeries zeros = chart.addSeries(group.zeroName(), zx, zy);
+            zeros.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+            zeros.setMarker(SeriesMarkers.CROSS);
+            zeros.setMarkerColor(c);
+        }
+        if (anyZero) chart.getStyler().setYAxisMin(zeroLevel / Math.pow(10, 0.3));
+        chart.getStyler().setLegendVisible(true);
         logTickLabels(chart);
         placeLegend(chart);
         return chart;
@@ -116,6 +223,33 @@ public final class Charts {
         }
         // Side by side, the plot areas line up only if every panel keeps its legend on the same side of the frame.
         if (outside) for (XYChart chart : charts) chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
+    }
+
+    /**
+     * A dashed grey horizontal line at {@code y} across the chart's x range, named {@code label} in the legend: a
+     * yardstick to read the curves against (e.g. the 1e-3 update:weight rule of thumb). The y-axis keeps it in view.
+     */
+    public static void referenceLine(XYChart chart, double y, String label) {
+        double[] x = xRange(chart);
+        XYSeries line = chart.addSeries(label, new double[] {x[0], x[1]}, new double[] {y, y});
+        line.setLineColor(REFERENCE_COLOUR);
+        line.setLineStyle(REFERENCE_LINE);
+        line.setMarker(SeriesMarkers.NONE);
+        line.setShowInLegend(true);
+        chart.getStyler().setLegendVisible(true);
+        logTickLabels(chart);
+        placeLegend(chart);
+    }
+
+    static final Color REFERENCE_COLOUR = new Color(0x444444);
+    static final BasicStroke REFERENCE_LINE = new BasicStroke(1.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {7f, 5f}, 0f);
+
+    /** Fixes the chart's y-axis to {@code min..max} (e.g. 0..100 for shares in percent) and places its legend anew. */
+    public static void yRange(XYChart chart, double min, double max) {
+        chart.getStyler().setYAxisMin(min);
+        chart.getStyler().setYAxisMax(max);
+        logTickLabels(chart);
+        placeLegend(chart);
     }
 
     /** Saves one chart as {@code base.png} and {@code base.svg}; returns both paths. */
@@ -236,7 +370,8 @@ public final class Charts {
         return new double[] {setMin != null ? setMin : min, setMax != null ? setMax : max};
     }
 
-    private static void placeLegend(XYChart chart) {
+    /** The x-range of the chart's enabled series. */
+    private static double[] xRange(XYChart chart) {
         double xMin = Double.POSITIVE_INFINITY, xMax = Double.NEGATIVE_INFINITY;
         for (XYSeries series : chart.getSeriesMap().values()) {
             if (!series.isEnabled()) continue;
@@ -245,8 +380,13 @@ public final class Charts {
                 xMax = Math.max(xMax, x);
             }
         }
+        return new double[] {xMin, xMax};
+    }
+
+    private static void placeLegend(XYChart chart) {
+        double[] x = xRange(chart);
         double[] y = yRange(chart);
-        boolean empty = ChartStyle.legendInEmptiestCorner(chart, xMin, xMax, y[0], y[1], chart.getStyler().isYAxisLogarithmic());
+        boolean empty = ChartStyle.legendInEmptiestCorner(chart, x[0], x[1], y[0], y[1], chart.getStyler().isYAxisLogarithmic());
         // Lines in every corner: the legend goes beside the plot rather than over a line.
         if (!empty && chart.getStyler().isLegendVisible()) chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
     }

@@ -21,6 +21,11 @@ import study.Study;
 public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activation, LayerStats> layerStats, Path dir,
         List<Path> files) implements StepResult {
     public static final String QUESTION = "Does Sigmoid show the vanishing gradient more clearly?";
+    /**
+     * The rule of thumb for the update:weight ratio, {@code ||W_after - W_before|| / ||W_before||} per step: about 1e-3
+     * (DL4J's training UI and cs231n's "babysitting the learning process"); far below, a layer barely learns.
+     */
+    public static final double UPDATE_RATIO_RULE = 1e-3;
 
     /** Diverged runs fail the step, although every file and the other runs' numbers are there. */
     @Override
@@ -31,16 +36,15 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
     /**
      * One activation's norms: the median of every hidden layer's norm over all epochs and runs, and the median over all
      * (run, epoch) of the ratio norm(hidden1) / norm(hiddenN). Epochs whose last-layer norm is 0 (dead ReLUs: no
-     * gradient at all) have no ratio and are counted in {@code undefined}.
+     * gradient at all) have no ratio and are counted in {@code undefined}. What each epoch's step did to every hidden
+     * layer (updates.csv), median over all epochs and runs: {@code medianUpdateNorm}, {@code ||W_after - W_before||},
+     * and {@code medianUpdateRatio}, that over {@code ||W_before||} (NaN where not recorded).
      */
-    public record LayerStats(List<String> layers, double[] medianNorm, double medianRatio, int ratios, int undefined) {
+    public record LayerStats(List<String> layers, double[] medianNorm, double medianRatio, int ratios, int undefined,
+            double[] medianUpdateNorm, double[] medianUpdateRatio) {
         public static LayerStats of(List<Run> runs) {
             List<String> layers = runs.get(0).layers();
-            double[] medians = new double[layers.size()];
-            for (int k = 0; k < medians.length; k++) {
-                int layer = k;
-                medians[k] = Stats.of(runs.stream().flatMapToDouble(r -> Arrays.stream(r.gradNorms(layer))).toArray()).median();
-            }
+            double[] medians = median(runs, Run.GRAD_NORM, layers.size());
             var ratios = new ArrayList<Double>();
             int undefined = 0;
             for (Run run : runs) {
@@ -51,7 +55,23 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
                 }
             }
             return new LayerStats(layers, medians, Stats.of(ratios.stream().mapToDouble(Double::doubleValue).toArray()).median(),
-                    ratios.size(), undefined);
+                    ratios.size(), undefined, median(runs, Run.UPDATE_NORM, layers.size()), median(runs, Run.UPDATE_RATIO, layers.size()));
+        }
+
+        /** Per hidden layer, the median of {@code quantity} over all epochs and runs that recorded it (not NaN). */
+        static double[] median(List<Run> runs, String quantity, int layers) {
+            double[] medians = new double[layers];
+            for (int k = 0; k < layers; k++) {
+                int layer = k;
+                medians[k] = Stats.of(runs.stream().flatMapToDouble(r -> Arrays.stream(r.series(quantity, layer))).filter(v -> !Double.isNaN(v))
+                        .toArray()).median();
+            }
+            return medians;
+        }
+
+        /** Whether updates.csv's numbers are there (runs trained or read back, not hand-made with gradient norms only). */
+        public boolean hasUpdates() {
+            return !Double.isNaN(medianUpdateRatio[0]);
         }
 
         /** The average factor per layer going back: the ratio's (layers - 1)-th root. */
@@ -62,7 +82,9 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
         @Override
         public String toString() {
             return "LayerStats(median norm " + layers + " = " + Arrays.stream(medianNorm).mapToObj(Format::scientific).toList()
-                    + ", median ratio " + Format.number(medianRatio) + " over " + ratios + " epochs, " + undefined + " undefined)";
+                    + ", median ratio " + Format.number(medianRatio) + " over " + ratios + " epochs, " + undefined + " undefined"
+                    + ", median update " + Arrays.stream(medianUpdateNorm).mapToObj(Format::scientific).toList()
+                    + ", median update:weight " + Arrays.stream(medianUpdateRatio).mapToObj(Format::scientific).toList() + ")";
         }
     }
 
@@ -114,6 +136,20 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
                 + " norm(hidden1) / norm(" + last + "), epochs without a last-layer gradient left out");
         for (var e : layerStats.entrySet()) if (e.getValue().undefined() > 0) out.append(": ").append(e.getKey()).append(' ').append(e.getValue().undefined());
         out.append("; per layer: the ratio's (layers-1)-th root, the average shrink factor from one layer to the one below)\n");
+        if (layerStats.values().stream().anyMatch(LayerStats::hasUpdates)) {
+            out.append(String.format(Locale.ROOT, "%n%-10s", "activation"));
+            for (String layer : layers) out.append(String.format(Locale.ROOT, " %10s", "upd " + layer));
+            for (String layer : layers) out.append(String.format(Locale.ROOT, " %10s", "u:w " + layer));
+            out.append('\n');
+            for (var e : layerStats.entrySet()) {
+                out.append(String.format(Locale.ROOT, "%-10s", e.getKey()));
+                for (double m : e.getValue().medianUpdateNorm()) out.append(String.format(Locale.ROOT, " %10.3e", m));
+                for (double m : e.getValue().medianUpdateRatio()) out.append(String.format(Locale.ROOT, " %10.3e", m));
+                out.append('\n');
+            }
+            out.append("(upd: median update norm ||W_after - W_before|| per epoch; u:w: median update:weight ratio, that over ||W_before||, "
+                    + "rule of thumb " + ruleText() + "; over all epochs and runs, updates.csv)\n");
+        }
         return out.toString();
     }
 
@@ -124,7 +160,8 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
         if (relu == null || sigmoid == null) {
             var e = layerStats.entrySet().iterator().next();
             return String.format(Locale.ROOT, "Only %s was trained (--activation): its first hidden layer got a median %.3g of %s's "
-                    + "gradient norm. Run without --activation to compare ReLU and Sigmoid.", e.getKey().displayName(), e.getValue().medianRatio(), last);
+                    + "gradient norm.%s Run without --activation to compare ReLU and Sigmoid.", e.getKey().displayName(), e.getValue().medianRatio(),
+                    last, firstLayerMoves());
         }
         boolean smallerRatio = sigmoid.medianRatio() < relu.medianRatio();
         boolean smallerFirst = sigmoid.medianNorm()[0] < relu.medianNorm()[0];
@@ -146,11 +183,49 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
             s.append("That is the vanishing gradient: every sigmoid multiplies the backward signal by its derivative, at most 0.25, ")
                     .append("so the layers far from the loss learn slowest; ReLU passes it on with derivative 1 wherever a unit is active.");
         }
+        s.append(firstLayerMoves());
         if (relu.undefined() > 0) {
             s.append(String.format(Locale.ROOT, " %d ReLU epochs had no gradient at all in %s (the ReLUs above it were off for every "
                     + "input, so nothing came back) and are left out of the ratio.", relu.undefined(), last));
         }
         return s.toString();
+    }
+
+    /**
+     * How far each net's first hidden layer moves per epoch, from updates.csv: the median update norm and update:weight
+     * ratio, against {@link #UPDATE_RATIO_RULE}; empty without those numbers. Starts with a space.
+     */
+    String firstLayerMoves() {
+        var moves = new ArrayList<String>();
+        var against = new ArrayList<String>();
+        for (var e : layerStats.entrySet()) {
+            LayerStats s = e.getValue();
+            if (!s.hasUpdates()) continue;
+            String name = e.getKey().displayName();
+            moves.add(String.format(Locale.ROOT, "%s's by a median %.2e per epoch, %.2e of its weights' norm", name, s.medianUpdateNorm()[0],
+                    s.medianUpdateRatio()[0]));
+            against.add(name + (against.isEmpty() ? "'s first layer moves " : "'s ") + timesRule(s.medianUpdateRatio()[0]));
+        }
+        if (moves.isEmpty()) return "";
+        return String.format(Locale.ROOT, " How far the first hidden layer moves (updates.csv: ||W_after - W_before|| of each step, and that "
+                + "over ||W_before||): %s. The rule of thumb (DL4J's training UI, cs231n) is an update of about %s of the weights per step: "
+                + "%s.", String.join("; ", moves), ruleText(), String.join(", ", against));
+    }
+
+    /** The rule of thumb as the figures and answers write it: {@code 1e-3}. */
+    public static String ruleText() {
+        return "1e" + Math.round(Math.log10(UPDATE_RATIO_RULE));
+    }
+
+    /** How an update:weight ratio compares with the rule: {@code 5.6 times less than that}, {@code 20 times more than that}, {@code about as much}, {@code not at all}. */
+    static String timesRule(double ratio) {
+        if (ratio == 0) return "not at all";
+        double times = ratio / UPDATE_RATIO_RULE;
+        String how = times >= 1 ? "more" : "less";
+        double factor = times >= 1 ? times : 1 / times;
+        if (factor < 1.5) return "about as much";
+        return (factor >= 10 ? String.format(Locale.ROOT, "%.0f", factor) : String.format(Locale.ROOT, "%.1f", factor)) + " times " + how
+                + " than that";
     }
 
     /** The step's answer.md: the question, the settings, the table and the verdict. */
@@ -183,6 +258,22 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
         md.paragraph("Median weight-gradient norms over all epochs and runs, and the median ratio of the first to the last hidden layer's "
                 + "norm (" + md.link(dir.resolve("answer.md")) + "):");
         md.table(header, rows);
+        if (layerStats.values().stream().anyMatch(LayerStats::hasUpdates)) {
+            var updateHeader = new ArrayList<String>(List.of("activation"));
+            layers.forEach(l -> updateHeader.add("update " + l));
+            layers.forEach(l -> updateHeader.add("update:weight " + l));
+            var updateRows = new ArrayList<List<String>>();
+            for (var e : layerStats.entrySet()) {
+                var row = new ArrayList<String>(List.of(e.getKey().displayName()));
+                for (double m : e.getValue().medianUpdateNorm()) row.add(Format.scientific(m));
+                for (double m : e.getValue().medianUpdateRatio()) row.add(Format.scientific(m));
+                updateRows.add(row);
+            }
+            md.paragraph("What each epoch's step moved: the median update norm ||W_after − W_before|| and update:weight ratio (that over "
+                    + "||W_before||; rule of thumb about " + ruleText() + ") of every hidden layer, over all epochs and runs ("
+                    + md.link(dir.resolve("updates.csv")) + "):");
+            md.table(updateHeader, updateRows);
+        }
         md.question(QUESTION, verdict());
         for (Path file : files) if (file.toString().endsWith(".png")) md.image(file, step() + ": " + file.getFileName());
     }

@@ -26,7 +26,7 @@ import report.PyTorchReference;
 /**
  * The files of a study's runs, written and read back: {@code runs.csv} (a row per net: its result after the last
  * update), {@code history.csv} (a row per net and epoch), one CSV per {@link LayerFile} (a row per net, epoch and hidden
- * layer: {@code gradnorms.csv}) and {@code summary.json} (the {@link Study} and each activation's
+ * layer: {@code gradnorms.csv}, {@code updates.csv}, {@code units.csv}) and {@code summary.json} (the {@link Study} and each activation's
  * {@link ActivationSummary}). The CSVs hold Java's shortest round-trip doubles, so {@link #read} gives back the very
  * runs that were written, bit for bit: {@code gradnorms --from} reads the nets {@code deep} trained instead of training
  * them again, and cannot tell them from trained ones. Every problem of a folder read back is one
@@ -43,18 +43,30 @@ public final class RunFiles {
 
     /**
      * A CSV of numbers per (run, epoch, hidden layer), long form: {@code activation,run,epoch,layer,<columns>}; each
-     * column is a key of {@link Run#perLayer}.
+     * column is a key of {@link Run#perLayer}. {@code emptyForNaN}: a NaN is written as an empty cell (a measure that
+     * does not apply to the run's activation) and an empty cell is read as NaN.
      */
-    public record LayerFile(String name, List<String> columns) {
+    public record LayerFile(String name, List<String> columns, boolean emptyForNaN) {
         public String header() {
             return "activation,run,epoch,layer," + String.join(",", columns);
         }
     }
 
     /** {@code activation,run,epoch,layer,norm}: every hidden layer's weight-gradient norm, every epoch. */
-    public static final LayerFile GRAD_NORMS = new LayerFile("gradnorms.csv", List.of(Run.GRAD_NORM));
+    public static final LayerFile GRAD_NORMS = new LayerFile("gradnorms.csv", List.of(Run.GRAD_NORM), false);
+    /**
+     * {@code activation,run,epoch,layer,update_norm,weight_norm,update_ratio}: what each epoch's optimiser step changed
+     * in every hidden layer's weights, {@code ||W_after - W_before||}, the weights' norm before the step, and the ratio.
+     */
+    public static final LayerFile UPDATES = new LayerFile("updates.csv", List.of(Run.UPDATE_NORM, Run.WEIGHT_NORM, Run.UPDATE_RATIO), false);
+    /**
+     * {@code activation,run,epoch,layer,dead_fraction,saturated_fraction}: at each epoch's forward pass over the training
+     * set, the share of dead ReLU units (0 for every point) and of saturated sigmoid outputs ((point, unit) pairs with
+     * h (1 - h) < 0.01); the column that does not apply to the activation is empty.
+     */
+    public static final LayerFile UNITS = new LayerFile("units.csv", List.of(Run.DEAD_FRACTION, Run.SATURATED_FRACTION), true);
     /** The per-layer files of every run, in the order they are written. */
-    public static final List<LayerFile> LAYER_FILES = List.of(GRAD_NORMS);
+    public static final List<LayerFile> LAYER_FILES = List.of(GRAD_NORMS, UPDATES, UNITS);
     /** What a folder must hold to be read back. */
     public static final List<String> FILES = Stream.concat(Stream.of(SUMMARY, RUNS, HISTORY), LAYER_FILES.stream().map(LayerFile::name)).toList();
 
@@ -67,7 +79,7 @@ public final class RunFiles {
         for (LayerFile file : LAYER_FILES) Output.writeString(dir.resolve(file.name()), layerCsv(file, runs));
     }
 
-    /** The CSVs {@link #writeRuns} writes into {@code dir}: runs.csv, history.csv, gradnorms.csv. */
+    /** The CSVs {@link #writeRuns} writes into {@code dir}: runs.csv, history.csv, gradnorms.csv, updates.csv, units.csv. */
     public static List<Path> csvFiles(Path dir) {
         return Stream.concat(Stream.of(RUNS, HISTORY), LAYER_FILES.stream().map(LayerFile::name)).map(dir::resolve).toList();
     }
@@ -111,7 +123,11 @@ public final class RunFiles {
             for (int e = 0; e < r.epochs().size(); e++) {
                 for (int k = 0; k < r.layers().size(); k++) {
                     csv.append(r.activation()).append(',').append(r.run()).append(',').append(e).append(',').append(r.layers().get(k));
-                    for (String column : file.columns()) csv.append(',').append(r.perLayer().get(column)[e][k]);
+                    for (String column : file.columns()) {
+                        double value = r.perLayer().get(column)[e][k];
+                        csv.append(',');
+                        if (!(file.emptyForNaN() && Double.isNaN(value))) csv.append(value);
+                    }
                     csv.append('\n');
                 }
             }
@@ -181,8 +197,11 @@ public final class RunFiles {
     public static Recorded read(Path dir, String option) {
         Cli.require(Files.isDirectory(dir), option + ": no folder " + dir + " (expected an output folder of deep)");
         for (String name : FILES) {
+            boolean older = !name.equals(GRAD_NORMS.name()) && LAYER_FILES.stream().anyMatch(f -> f.name().equals(name))
+                    && Files.isRegularFile(dir.resolve(GRAD_NORMS.name()));
             Cli.require(Files.isRegularFile(dir.resolve(name)), option + ": " + dir + " has no " + name
-                    + " (expected an output folder of a finished deep run: " + String.join(", ", FILES) + ")");
+                    + " (expected an output folder of a finished deep run: " + String.join(", ", FILES) + ")"
+                    + (older ? "; written by an older deep? run deep again" : ""));
         }
         return new Reader(dir, option).read();
     }
@@ -260,7 +279,7 @@ public final class RunFiles {
             require(d != null && d.isTextual(), file + ": key 'data' must be a text (what the nets were trained on), got " + d
                     + (d == null ? " (written by an older deep? run deep again)" : ""));
             JsonNode a = json.get("activations");
-            require(a != null && a.isObject() && a.size() > 0, file + ": key 'activations' must be an object with relu and/or sigmoid");
+            require(a != null && a.isObject() && a.size() > 0, file + ": key 'activations' must be an object with relu, sigmoid and/or tanh");
             var activations = new ArrayList<Activation>();
             a.fieldNames().forEachRemaining(name -> activations.add(activation(name, file + ": key 'activations'")));
             return new Study(depth, width, activations, runs, s.isNull() ? null : s.asLong(), epochs, lr, momentum, d.asText());
@@ -318,7 +337,10 @@ public final class RunFiles {
                 String layer = "hidden" + (at % depth + 1);
                 line.require(epoch == at / depth && line.cells()[3].equals(layer), "epoch " + epoch + " layer " + line.cells()[3] + ", expected epoch "
                         + at / depth + " layer " + layer + " (summary.json's depth " + depth + ": hidden1..hidden" + depth + " per epoch, epochs in order)");
-                for (int c = 0; c < columns.size(); c++) columns.get(c).add(line.number(4 + c, file.columns().get(c)));
+                for (int c = 0; c < columns.size(); c++) {
+                    boolean empty = file.emptyForNaN() && line.cells()[4 + c].isEmpty();
+                    columns.get(c).add(empty ? Double.NaN : line.number(4 + c, file.columns().get(c)));
+                }
             }
         }
 
@@ -333,8 +355,8 @@ public final class RunFiles {
         }
 
         Activation activation(String name, String where) {
-            for (Activation a : List.of(Activation.RELU, Activation.SIGMOID)) if (a.toString().equals(name)) return a;
-            throw new BadInputException(option + ": " + where + ": activation '" + name + "', expected relu or sigmoid");
+            for (Activation a : Activation.values()) if (a.toString().equals(name)) return a;
+            throw new BadInputException(option + ": " + where + ": activation '" + name + "', expected relu, sigmoid or tanh");
         }
 
         /** The lines after the header, which must be exactly {@code header}; every line must have its number of cells. */

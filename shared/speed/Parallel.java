@@ -1,0 +1,45 @@
+package speed;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * Independent pieces of work (nets to train) {@code jobs} at a time, each on its own thread with one ND4J thread (see
+ * {@link Nd4jSetup}: the matrices are small, so one core per net is the fastest use of the cores). The pieces share
+ * nothing, so each one's numbers are those of running it alone, whatever {@code jobs}.
+ */
+public final class Parallel {
+    private Parallel() {}
+
+    /**
+     * {@code work} applied to every item, started in the items' order, the results in that order. The first exception of
+     * a piece (a bug) is thrown here as it was thrown there; the pieces not started yet never start.
+     */
+    public static <T, R> List<R> map(List<T> items, int jobs, Function<? super T, ? extends R> work) {
+        if (jobs < 1) throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
+        Nd4jSetup.threads(1);
+        var threads = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, items.size())), task -> {
+            Thread t = new Thread(task, "parallel-" + threads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            var futures = new ArrayList<Future<R>>();
+            for (T item : items) {
+                futures.add(pool.submit(() -> {
+                    Nd4jSetup.threads(1);   // ND4J's thread settings may be per native thread: set them on this one too
+                    return (R) work.apply(item);
+                }));
+            }
+            return Background.results(futures);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
