@@ -560,7 +560,7 @@ public class bench implements Callable<Integer> {
     static final List<String> WHOLE_COMMANDS = List.of("lecture", "train-manual", "gradnorms-relu", "gradnorms-sigmoid");
     static final String WHOLE_CSV_HEADER = "command,impl,rounds,wall_s,wall_min_s,wall_max_s,cpu_s,ratio_vs_pytorch,startup_s,launcher_s,"
             + "training_s,evaluation_s,diagnostics_s,loop_s,figures_s,figures_draw_s,figures_field_s,figures_png_s,figures_svg_s,"
-            + "figures_gif_s,writing_s,other_s,exit_s,loadavg,files,output_mb,command_line";
+            + "figures_gif_s,writing_s,other_s,alongside_s,waiting_s,exit_s,loadavg,files,output_mb,command_line";
     /** The parts of figures (Timings' figures.* phases) and their names in the tables. */
     static final Map<String, String> FIGURE_PARTS = new LinkedHashMap<>();
     static {
@@ -620,11 +620,14 @@ public class bench implements Callable<Integer> {
      * Where one process's time went, in seconds: start-up from the launch to ready-to-train, of it the launcher (to the
      * JVM's start, or to the Python script's first line); the phases Timings counted; the loop (ready to the first figure
      * or file: the training loop, which for train-manual, whose loop is the script's own, stands for training and
-     * evaluation together); other = the wall time the rest leaves; exit = from the last mark to the process's end.
+     * evaluation together); waiting = the main path waiting for work done alongside it; other = the wall time the rest
+     * leaves; alongside = the seconds threads spent beside the main path (figures drawn on the other core while the net
+     * trains: not part of the wall time's sum, which they overlap), by phase in {@code alongsideParts}; exit = from the
+     * last mark to the process's end.
      */
     record Breakdown(double wall, double startup, double launcher, double training, double evaluation, double diagnostics,
-                     double loop, double figures, Map<String, Double> figureParts, double writing, double other, double exit,
-                     boolean loopIsTraining) {
+                     double loop, double figures, Map<String, Double> figureParts, double writing, double waiting, double other,
+                     double alongside, Map<String, Double> alongsideParts, double exit, boolean loopIsTraining) {
         static Breakdown of(Measured m) {
             JsonNode t = m.timings(), phases = t.path("phases");
             double ready = ms(t, "ready_ms");
@@ -638,9 +641,13 @@ public class bench implements Callable<Integer> {
             var parts = new LinkedHashMap<String, Double>();
             for (String part : FIGURE_PARTS.keySet()) parts.put(part, phases.path(part).asDouble(0));
             double figures = parts.values().stream().mapToDouble(Double::doubleValue).sum(), writing = phases.path(Timings.WRITING).asDouble(0);
-            double other = m.wallSecs() - startup - training - (loopIsTraining ? 0 : evaluation) - diagnostics - figures - writing;
+            double waiting = phases.path(Timings.WAITING).asDouble(0);
+            double other = m.wallSecs() - startup - training - (loopIsTraining ? 0 : evaluation) - diagnostics - figures - writing - waiting;
+            var alongsideParts = new LinkedHashMap<String, Double>();
+            t.path("alongside").fields().forEachRemaining(f -> alongsideParts.put(f.getKey(), f.getValue().asDouble()));
+            double alongside = alongsideParts.values().stream().mapToDouble(Double::doubleValue).sum();
             return new Breakdown(m.wallSecs(), startup, (start - m.launchMs()) / 1000, training, evaluation, diagnostics, loop, figures,
-                    parts, writing, other, (m.exitMs() - ms(t, "end_ms")) / 1000, loopIsTraining);
+                    parts, writing, waiting, other, alongside, alongsideParts, (m.exitMs() - ms(t, "end_ms")) / 1000, loopIsTraining);
         }
 
         static double ms(JsonNode t, String key) {
@@ -808,9 +815,9 @@ public class bench implements Callable<Integer> {
             var rows = new ArrayList<Map<String, Object>>();
             var whole = new StringBuilder("| command | ours | PyTorch + matplotlib | ratio |\n|---|---:|---:|---:|\n");
             var where = new StringBuilder("| command | impl | wall | cpu | start-up (launcher) | training | evaluation | diagnostics "
-                    + "| figures | writing | other |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-            var figureTable = new StringBuilder("| command | impl | figures | " + String.join(" | ", FIGURE_PARTS.values()) + " |\n|---|---|---:|"
-                    + "---:|".repeat(FIGURE_PARTS.size()) + "\n");
+                    + "| figures | writing | other | alongside (waited for) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            var figureTable = new StringBuilder("| command | impl | figures | " + String.join(" | ", FIGURE_PARTS.values())
+                    + " | alongside |\n|---|---|---:|" + "---:|".repeat(FIGURE_PARTS.size() + 1) + "\n");
             var csv = new StringBuilder(WHOLE_CSV_HEADER).append('\n');
             var notes = new ArrayList<String>();
             for (Command c : commands) {
@@ -829,15 +836,17 @@ public class bench implements Callable<Integer> {
                             .sorted(java.util.Comparator.comparingDouble(Measured::wallSecs)).toList();
                     Measured typical = mine.get((mine.size() - 1) / 2);   // the median round (the lower one of an even count)
                     Breakdown b = Breakdown.of(typical);
-                    where.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f (%.2f) | %s | %s | %.2f | %.2f | %.2f | %.2f |%n",
+                    where.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %.2f (%.2f) | %s | %s | %.2f | %.2f | %.2f | %.2f | %s |%n",
                             c.name(), impl.equals(OURS) ? "ours" : "PyTorch", b.wall(), typical.cpuSecs(), b.startup(), b.launcher(),
                             String.format(Locale.ROOT, b.loopIsTraining() ? "%.2f*" : "%.2f", b.training()),
                             b.loopIsTraining() ? "*" : String.format(Locale.ROOT, "%.2f", b.evaluation()), b.diagnostics(), b.figures(),
-                            b.writing(), b.other()));
+                            b.writing(), b.other(), b.alongside() > 0 ? String.format(Locale.ROOT, "%.2f (%.2f)", b.alongside(), b.waiting()) : ""));
                     figureTable.append(String.format(Locale.ROOT, "| %s | %s | %.2f |", c.name(), impl.equals(OURS) ? "ours" : "PyTorch",
                             b.figures()));
                     b.figureParts().values().forEach(v -> figureTable.append(String.format(Locale.ROOT, " %.2f |", v)));
-                    figureTable.append('\n');
+                    double figuresAlongside = b.alongsideParts().entrySet().stream().filter(e -> e.getKey().startsWith(Timings.FIGURES))
+                            .mapToDouble(Map.Entry::getValue).sum();
+                    figureTable.append(figuresAlongside > 0 ? String.format(Locale.ROOT, " %.2f |%n", figuresAlongside) : " |\n");
                     Measured first = firstFiles.get(c.name() + "/" + impl);
                     double meanLoad = mine.stream().mapToDouble(Measured::load).average().orElse(Double.NaN);
                     double[] walls = mine.stream().mapToDouble(Measured::wallSecs).toArray();
@@ -846,7 +855,7 @@ public class bench implements Callable<Integer> {
                             fmt(walls[walls.length - 1]), fmt(cpu), impl.equals(OURS) ? fmt(ratio) : "", fmt(b.startup()), fmt(b.launcher()),
                             fmt(b.training()), fmt(b.evaluation()), fmt(b.diagnostics()), fmt(b.loop()), fmt(b.figures()),
                             String.join(",", b.figureParts().values().stream().map(bench::fmt).toList()), fmt(b.writing()),
-                            fmt(b.other()), fmt(b.exit()), fmt(meanLoad), String.valueOf(first.files().size()), fmt(first.bytes() / 1e6),
+                            fmt(b.other()), fmt(b.alongside()), fmt(b.waiting()), fmt(b.exit()), fmt(meanLoad), String.valueOf(first.files().size()), fmt(first.bytes() / 1e6),
                             c.line())).append('\n');
                     rows.add(row(c, impl, mine, b, ratio, first, meanLoad));
                 }
@@ -858,13 +867,16 @@ public class bench implements Callable<Integer> {
                     options.repeat, whole);
             System.out.printf(Locale.ROOT, "Where the time went (the median round of each; seconds; cpu: the process's CPU time, all "
                     + "threads; start-up from the launch to ready-to-train, the launcher's share in brackets; other = the wall time the "
-                    + "phases leave):%n%n%s", where);
+                    + "phases leave; alongside: seconds of work on the other core beside the main path, which the wall time overlaps, and "
+                    + "in brackets the main path's wait for it):%n%n%s",
+                    where);
             if (commands.stream().anyMatch(c -> c.alias().equals("train-manual"))) {
                 System.out.println("* train-manual's loop is the script's own: its training column is the loop from ready-to-train "
                         + "to the first file (training and per-epoch evaluation together).");
             }
             System.out.printf(Locale.ROOT, "%nFigures, in parts (the same rounds; seconds; drawing: building and drawing the "
-                    + "charts; matplotlib draws inside savefig, so its drawing is mostly in its PNG and SVG columns):%n%n%s%n", figureTable);
+                    + "charts; matplotlib draws inside savefig, so its drawing is mostly in its PNG and SVG columns; the main path's, and in "
+                    + "the last column the figures' seconds on the other core):%n%n%s%n", figureTable);
             notes.forEach(System.out::println);
             String machine = machineLine() + ", python " + (python == null ? "none" : python);
             System.out.println(machine);
@@ -904,6 +916,11 @@ public class bench implements Callable<Integer> {
             b.figureParts().forEach((part, v) -> parts.put((part.equals(Timings.FIGURES) ? "figures_draw" : part.replace('.', '_')) + "_s", num(v)));
             parts.put("writing_s", num(b.writing()));
             parts.put("other_s", num(b.other()));
+            parts.put("alongside_s", num(b.alongside()));
+            parts.put("waiting_s", num(b.waiting()));
+            var alongside = new LinkedHashMap<String, Object>();
+            b.alongsideParts().forEach((phase, v) -> alongside.put(phase, num(v)));
+            parts.put("alongside", alongside);
             parts.put("exit_s", num(b.exit()));
             parts.put("loop_is_training", b.loopIsTraining());
             row.put("breakdown", parts);

@@ -8,8 +8,9 @@ PyTorch user would write them, producing the same outputs (the same files, figur
 lecture       history.csv; confidence.png/.svg (input and latent space, the test points, a colour bar); loss, accuracy
 train-manual  history.csv, weights.npz; loss.png/.svg (loss and accuracy panels); snapshots.png/.svg (the boundary at
               epochs 0, 10, 100, 500 and the last); boundary.gif (60 frames, epochs spaced on a log scale)
-gradnorms     runs.csv, history.csv, gradnorms.csv, answer.md; gradnorms.png/.svg (every hidden layer's weight-gradient
-              norm per epoch, log axis, a panel per activation); first_layer.png/.svg
+gradnorms     runs.csv, history.csv, gradnorms.csv, updates.csv, units.csv, answer.md; gradnorms.png/.svg (every hidden
+              layer's weight-gradient norm per epoch, log axis, a panel per activation); first_layer.png/.svg; updates.png/.svg
+              (the update:weight ratio with the 1e-3 rule of thumb, and the update norm, per layer)
 
 Data as the lecture: make_moons(1000, noise 0.2, random_state 42), StandardScaler, train_test_split(0.2, 42). Nets:
 PyTorch's default init after torch.manual_seed(seed) (lecture, gradnorms: run r gets seed + r - 1); train-manual's
@@ -204,15 +205,23 @@ class DeepNet(nn.Module):
         self.act = act
 
     def forward(self, x):
+        self.outputs = []   # every hidden layer's output, for the diagnostics
         for layer in self.hidden:
             x = self.act(layer(x))
+            self.outputs.append(x)
         return self.output(self.act(self.latent(x)))
 
 
-def sgd_epochs(net, epochs, Xtr, ytr, Xte, yte, norms=None, progress=False):
+PER_LAYER = ["norm", "update_norm", "weight_norm", "update_ratio", "dead_fraction", "saturated_fraction"]
+
+
+def sgd_epochs(net, epochs, Xtr, ytr, Xte, yte, per_layer=None, progress=False):
     """Full-batch SGD (lr 0.01, momentum 0.99): per epoch (epoch, loss, train acc, test acc) of the parameters its forward
-    pass used; with a list `norms`, every hidden layer's weight-gradient norm appended per epoch."""
+    pass used; with a list `per_layer`, per epoch and hidden layer what gradnorms writes (PER_LAYER: the weight
+    gradient's norm, the step's ||W_after - W_before||, ||W_before||, their ratio, the share of dead ReLU units and of
+    saturated sigmoid outputs, NaN where it does not apply)."""
     opt = torch.optim.SGD(net.parameters(), lr=0.01, momentum=0.99)
+    relu, sigmoid = net.act is torch.relu, net.act is torch.sigmoid
     rows = []
     for epoch in range(epochs):
         with phase("training"):
@@ -220,15 +229,26 @@ def sgd_epochs(net, epochs, Xtr, ytr, Xte, yte, norms=None, progress=False):
             logits = net(Xtr)
             loss = F.cross_entropy(logits, ytr)
             loss.backward()
-        if norms is not None:
-            with phase("diagnostics"):
-                norms.append([layer.weight.grad.norm().item() for layer in net.hidden])
+        if per_layer is not None:
+            with phase("diagnostics"), torch.no_grad():
+                before = [layer.weight.clone() for layer in net.hidden]
+                measures = []
+                for layer, w, h in zip(net.hidden, before, net.outputs):
+                    dead = (h.amax(0) == 0).float().mean().item() if relu else float("nan")
+                    saturated = (h * (1 - h) < 0.01).float().mean().item() if sigmoid else float("nan")
+                    measures.append([layer.weight.grad.norm().item(), 0.0, w.norm().item(), 0.0, dead, saturated])
         with phase("evaluation"):
             row = (epoch, loss.item(), accuracy(logits, ytr))
             with torch.no_grad():
                 row += (accuracy(net(Xte), yte),)
         with phase("training"):
             opt.step()
+        if per_layer is not None:
+            with phase("diagnostics"), torch.no_grad():
+                for m, layer, w in zip(measures, net.hidden, before):
+                    m[1] = (layer.weight - w).norm().item()
+                    m[3] = m[1] / m[2]
+                per_layer.append(measures)
         rows.append(row)
         if progress and epoch % 100 == 0:
             print(f"Epoch {epoch}: loss {row[1]:.4f}, train acc {100 * row[2]:.1f}%, test acc {100 * row[3]:.1f}%")
@@ -382,18 +402,18 @@ def gradnorms(args):
     layers = [f"hidden{k + 1}" for k in range(args.depth)]
     os.makedirs(args.out, exist_ok=True)
     ready()
-    runs = []   # (activation, run, seed, rows, norms [epochs][layers], final)
+    runs = []   # (activation, run, seed, rows, per_layer [epochs][layers][PER_LAYER], final)
     for run in range(1, args.runs + 1):
         for a in activations:
             seed = args.seed + run - 1
             torch.manual_seed(seed)
             net = DeepNet(args.depth, 264, acts[a])
-            norms = []
-            rows = sgd_epochs(net, args.epochs, Xtr, ytr, Xte, yte, norms=norms)
+            per_layer = []
+            rows = sgd_epochs(net, args.epochs, Xtr, ytr, Xte, yte, per_layer=per_layer)
             with torch.no_grad():
                 logits = net(Xtr)
                 final = (F.cross_entropy(logits, ytr).item(), accuracy(logits, ytr), accuracy(net(Xte), yte))
-            runs.append((a, run, seed, rows, norms, final))
+            runs.append((a, run, seed, rows, np.array(per_layer), final))
             print(f"  {a} run {run}/{args.runs} (seed {seed}): final loss {final[0]:.4f}, train acc {100 * final[1]:.1f}%, "
                   f"test acc {100 * final[2]:.1f}%")
 
@@ -407,33 +427,57 @@ def gradnorms(args):
             for a, run, _, rows, _, _ in runs:
                 for r in rows:
                     f.write(f"{a},{run},{r[0]},{r[1]!r},{r[2]!r},{r[3]!r}\n")
-        with open(os.path.join(args.out, "gradnorms.csv"), "w") as f:
-            f.write("activation,run,epoch,layer,norm\n")
-            for a, run, _, _, norms, _ in runs:
-                for epoch, per_layer in enumerate(norms):
-                    for layer, v in zip(layers, per_layer):
-                        f.write(f"{a},{run},{epoch},{layer},{v!r}\n")
+        cell = lambda v: "" if np.isnan(v) else repr(float(v))  # noqa: E731  (units.csv leaves what does not apply empty)
+        for name, columns in (("gradnorms.csv", ["norm"]), ("updates.csv", ["update_norm", "weight_norm", "update_ratio"]),
+                              ("units.csv", ["dead_fraction", "saturated_fraction"])):
+            picked = [PER_LAYER.index(c) for c in columns]
+            with open(os.path.join(args.out, name), "w") as f:
+                f.write("activation,run,epoch,layer," + ",".join(columns) + "\n")
+                for a, run, _, _, measures, _ in runs:
+                    for epoch, per_epoch in enumerate(measures):
+                        for layer, m in zip(layers, per_epoch):
+                            f.write(f"{a},{run},{epoch},{layer}," + ",".join(cell(m[i]) for i in picked) + "\n")
 
     with phase("figures"):
         trained = [a for a in activations if any(r[0] == a for r in runs)]
         fig, axes = plt.subplots(1, len(trained), figsize=(len(trained) * CHART[0], CHART[1]), sharey=True,
                                  constrained_layout=True, squeeze=False)
         for ax, a in zip(axes.flat, trained):
-            lines = [(a, range(args.epochs), [n[k] for n in r[4]]) for r in runs if r[0] == a for k in range(args.depth)]
+            lines = [(a, range(args.epochs), r[4][:, k, 0]) for r in runs if r[0] == a for k in range(args.depth)]
             line_chart(ax, f"{a}: every hidden layer, {args.runs} run{'s' if args.runs > 1 else ''}", "epoch",
                        "weight-gradient L2 norm (log)", lines, log=True)
     save(fig, os.path.join(args.out, "gradnorms"))
     with phase("figures"):
         fig, ax = plt.subplots(figsize=CHART, constrained_layout=True)
         line_chart(ax, "First hidden layer (hidden1): ReLU vs Sigmoid", "epoch", "weight-gradient L2 norm (log)",
-                   [(r[0], range(args.epochs), [n[0] for n in r[4]]) for r in runs], log=True)
+                   [(r[0], range(args.epochs), r[4][:, 0, 0]) for r in runs], log=True)
     save(fig, os.path.join(args.out, "first_layer"))
+    with phase("figures"):   # a column per activation: the update:weight ratio with the 1e-3 rule of thumb, the update norm
+        fig, axes = plt.subplots(2, len(trained), figsize=(len(trained) * CHART[0], 2 * CHART[1]), sharey="row",
+                                 constrained_layout=True, squeeze=False)
+        for column, a in enumerate(trained):
+            for row, (i, what, label) in enumerate(((3, "update:weight ratio", "||W_after - W_before|| / ||W_before|| (log)"),
+                                                     (1, "update norm", "||W_after - W_before|| (log)"))):
+                ax = axes[row][column]
+                for r in runs:
+                    if r[0] == a:
+                        for k, layer in enumerate(layers):
+                            ax.plot(range(args.epochs), r[4][:, k, i], lw=1.2, label=layer)
+                if row == 0:
+                    ax.axhline(1e-3, color="#333333", ls="--", lw=1.2, label="rule of thumb 1e-3")
+                ax.set_yscale("log")
+                ax.set_title(f"{a}: {what} per epoch", fontsize=10, fontweight="bold")
+                ax.set_xlabel("epoch")
+                ax.set_ylabel(label)
+                ax.grid(color="#e6e6e6")
+                ax.legend(fontsize=8)
+    save(fig, os.path.join(args.out, "updates"))
 
     with phase("writing"):
         lines = ["# Does Sigmoid show the vanishing gradient more clearly?", "", "```",
                  "activation  " + "".join(f"{l:>11}" for l in layers) + "  ratio first/last   per layer"]
         for a in trained:
-            norms = np.array([n for r in runs if r[0] == a for n in r[4]])
+            norms = np.concatenate([r[4][:, :, 0] for r in runs if r[0] == a])
             alive = norms[:, -1] > 0   # epochs without a last-layer gradient left out, as ours
             ratio = float(np.median(norms[alive, 0] / norms[alive, -1])) if alive.any() else float("nan")
             lines.append(f"{a:<10}  " + "".join(f"{v:>11.3e}" for v in np.median(norms, 0))

@@ -98,9 +98,11 @@ class BenchTest {
             JsonNode t = row.get("rounds").get(0).get("timings");
             String what = row.get("impl").asText() + " " + row.get("command_line").asText() + ": " + t;
             assertEquals(1, t.get(Timings.MARKER).asInt(), what);
+            assertTrue(t.get("phases").isObject(), what);
             double ready = t.get("ready_ms").asDouble(), output = t.get("first_output_ms").asDouble(), end = t.get("end_ms").asDouble();
             assertTrue(ready <= output && output <= end, what);
             if (row.get("impl").asText().equals(bench.OURS)) {
+                assertTrue(t.get("alongside").isObject(), what);
                 double process = t.get("process_start_ms").asDouble(), jvm = t.get("jvm_start_ms").asDouble();
                 assertTrue(process <= jvm && jvm <= ready, what);
                 boolean scriptLoop = row.get("command").asText().equals("train-manual");

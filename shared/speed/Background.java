@@ -23,6 +23,7 @@ public final class Background implements AutoCloseable {
     public <R> Future<R> submit(Callable<R> task) {
         return worker.submit(() -> {
             Nd4jSetup.threads(1);
+            Timings.alongside();   // (for ./jbang bench --whole: this work runs alongside the main path)
             return task.call();
         });
     }
@@ -33,7 +34,7 @@ public final class Background implements AutoCloseable {
     }
 
     static <R> R result(Future<R> task) {
-        try {
+        try (var waiting = Timings.begin(Timings.WAITING)) {
             return task.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -17,9 +17,11 @@ import java.util.function.Supplier;
  * <p>
  * Phases nest and count exclusively: a PNG encoded inside a file write counts as figures, and the write around it as
  * writing, never both, so the phases of one thread add up to at most its wall time. Threads count separately (two nets
- * training at once count their training twice). Besides the phases it marks when the run was ready to train (the
- * first {@link #ready}: the scripts set ND4J's threads right before they train) and when the first figure or file
- * was started after that: the span between the two is the training loop even where the loop is a script's own.
+ * training at once count their training twice); work a thread does {@link #alongside} the run's main path (figures
+ * drawn on the other core while the net trains) is counted apart. Besides the phases it marks when the run was ready
+ * to train (the first {@link #ready}: the scripts set ND4J's threads right before they train) and when that thread
+ * began its first figure or file after that: the span between the two is the training loop even where the loop is a
+ * script's own.
  */
 public final class Timings {
     public static final String ENV = "MOONS_TIMINGS";
@@ -31,6 +33,8 @@ public final class Timings {
      */
     public static final String FIGURES = "figures", FIELD = "figures.field", PNG = "figures.png", SVG = "figures.svg",
             GIF = "figures.gif", WRITING = "writing";
+    /** The main path waiting for work done {@link #alongside} it. */
+    public static final String WAITING = "waiting";
     /** The key that marks the JSON line among a process's stderr lines. */
     public static final String MARKER = "moons_timings";
 
@@ -60,7 +64,9 @@ public final class Timings {
     public static Phase begin(String phase) {
         if (!ON) return Phase.NONE;
         long now = System.nanoTime();
-        if ((phase.startsWith(FIGURES) || phase.equals(WRITING)) && READY.get() != 0) FIRST_OUTPUT.compareAndSet(0, now);
+        if ((phase.startsWith(FIGURES) || phase.equals(WRITING)) && READY.get() != 0 && Thread.currentThread() == readyThread) {
+            FIRST_OUTPUT.compareAndSet(0, now);
+        }
         var p = new Phase(phase, now);
         STACK.get().push(p);
         return p;
@@ -87,7 +93,15 @@ public final class Timings {
 
     /** Marks the run ready to train (the first call counts). */
     public static void ready() {
-        if (ON) READY.compareAndSet(0, System.nanoTime());
+        if (ON && READY.compareAndSet(0, System.nanoTime())) readyThread = Thread.currentThread();
+    }
+
+    /**
+     * Declares this thread's work to run alongside the main path (e.g. {@link Background}'s worker, drawing while the net
+     * trains): its phases are counted apart, as {@code "alongside"}, since the wall time they took is the main path's too.
+     */
+    public static void alongside() {
+        if (ON) STACK.get().alongside = true;
     }
 
     // ---- the record ----
@@ -95,8 +109,16 @@ public final class Timings {
     private static final long BASE_NANOS = System.nanoTime();
     private static final long BASE_MILLIS = System.currentTimeMillis();
     private static final AtomicLong READY = new AtomicLong(), FIRST_OUTPUT = new AtomicLong();
-    private static final Map<String, LongAdder> NANOS = new ConcurrentHashMap<>(), CALLS = new ConcurrentHashMap<>();
-    private static final ThreadLocal<ArrayDeque<Phase>> STACK = ThreadLocal.withInitial(ArrayDeque::new);
+    private static final Map<String, LongAdder> NANOS = new ConcurrentHashMap<>(), ALONGSIDE = new ConcurrentHashMap<>(),
+            CALLS = new ConcurrentHashMap<>();
+    private static volatile Thread readyThread;
+
+    /** A thread's open phases, innermost first, and whether they run alongside the main path. */
+    private static final class Stack extends ArrayDeque<Phase> {
+        boolean alongside;
+    }
+
+    private static final ThreadLocal<Stack> STACK = ThreadLocal.withInitial(Stack::new);
 
     static {
         if (ON) Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println(json()), "timings"));
@@ -104,11 +126,11 @@ public final class Timings {
 
     private static void end(Phase p) {
         long elapsed = System.nanoTime() - p.start;
-        ArrayDeque<Phase> stack = STACK.get();
+        Stack stack = STACK.get();
         stack.remove(p);   // the top, unless a phase was left open (then it goes too, and nothing is counted twice)
         Phase parent = stack.peek();
         if (parent != null) parent.nested += elapsed;
-        NANOS.computeIfAbsent(p.name, k -> new LongAdder()).add(elapsed - p.nested);
+        (stack.alongside ? ALONGSIDE : NANOS).computeIfAbsent(p.name, k -> new LongAdder()).add(elapsed - p.nested);
         CALLS.computeIfAbsent(p.name, k -> new LongAdder()).increment();
     }
 
@@ -119,8 +141,9 @@ public final class Timings {
 
     /**
      * One line, e.g. {@code {"moons_timings":1,"process_start_ms":...,"jvm_start_ms":...,"ready_ms":...,
-     * "first_output_ms":...,"end_ms":...,"phases":{"figures":1.23,...},"calls":{"figures":12,...}}}: epoch milliseconds
-     * (NaN where a mark never happened: JSON's NaN as Python and Jackson read it) and each phase's seconds and calls.
+     * "first_output_ms":...,"end_ms":...,"phases":{"figures":1.23,...},"alongside":{...},"calls":{"figures":12,...}}}:
+     * epoch milliseconds (NaN where a mark never happened: JSON's NaN as Python and Jackson read it), each phase's
+     * seconds on the main path and alongside it, and its calls.
      * Written by hand, not by Jackson: its classes would load into the process being measured.
      */
     public static String json() {
@@ -133,12 +156,18 @@ public final class Timings {
         field(out, "ready_ms", epochMillis(READY.get()));
         field(out, "first_output_ms", epochMillis(FIRST_OUTPUT.get()));
         field(out, "end_ms", epochMillis(end));
-        out.append(",\"phases\":{");
-        var phases = new TreeMap<>(NANOS);
-        phases.forEach((name, nanos) -> out.append('"').append(name).append("\":").append(String.format(Locale.ROOT, "%.6f", nanos.sum() / 1e9)).append(','));
-        trimComma(out).append("},\"calls\":{");
+        seconds(out, "phases", NANOS);
+        seconds(out, "alongside", ALONGSIDE);
+        out.append(",\"calls\":{");
         new TreeMap<>(CALLS).forEach((name, n) -> out.append('"').append(name).append("\":").append(n.sum()).append(','));
         return trimComma(out).append("}}").toString();
+    }
+
+    private static void seconds(StringBuilder out, String key, Map<String, LongAdder> phases) {
+        out.append(",\"").append(key).append("\":{");
+        new TreeMap<>(phases).forEach((name, nanos) -> out.append('"').append(name).append("\":")
+                .append(String.format(Locale.ROOT, "%.6f", nanos.sum() / 1e9)).append(','));
+        trimComma(out).append('}');
     }
 
     private static void field(StringBuilder out, String key, double value) {
