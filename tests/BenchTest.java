@@ -66,7 +66,7 @@ class BenchTest {
         ScriptRun run = ScriptRun.of(bench::new, args.toArray(String[]::new));
         assertEquals(0, run.code(), run.err() + run.out());
         assertTrue(run.out().contains("| command | ours | PyTorch + matplotlib | ratio |"), run.out());
-        assertTrue(run.out().contains("| command | impl | wall | start-up (launcher) | training |"), run.out());
+        assertTrue(run.out().contains("| command | impl | wall | cpu | start-up (launcher) | training |"), run.out());
         List<String> impls = torch ? List.of(bench.OURS, bench.THEIRS) : List.of(bench.OURS);
 
         List<String> lines = Files.readAllLines(dir.resolve("whole.csv"));
