@@ -19,6 +19,7 @@ class TimingsTest {
         try (var phase = Timings.begin(Timings.TRAINING)) {
             calls.incrementAndGet();
             assertSame(phase, Timings.begin(Timings.EVALUATION), "off, every phase is the same no-op");
+            assertEquals("Phase[none: timings off]", phase.toString());
         }
         Timings.ready();
         assertEquals(3, calls.get());

@@ -58,6 +58,13 @@ public final class Timings {
         public void close() {
             if (this != NONE) end(this);
         }
+
+        /** e.g. {@code Phase[figures, open 12.3 ms]}, or {@code Phase[none: timings off]}. */
+        @Override
+        public String toString() {
+            return this == NONE ? "Phase[none: timings off]"
+                    : String.format(Locale.ROOT, "Phase[%s, open %.1f ms]", name, (System.nanoTime() - start) / 1e6);
+        }
     }
 
     /** Begins {@code phase} on this thread; close the result to end it. */
