@@ -45,6 +45,7 @@ import plot.ConfidencePlot;
 import report.LectureResult;
 import report.PyTorchReference;
 import report.StepCommand;
+import speed.Background;
 import speed.Nd4jSetup;
 
 @Command(name = "lecture", mixinStandardHelpOptions = true, sortOptions = false,
@@ -136,10 +137,14 @@ public class lecture implements StepCommand {
                     + "longer finite (train loss " + train.loss() + "); history.csv keeps the " + sgd.epochs + " epochs before it");
         }
 
-        // plot
-        files.addAll(ConfidencePlot.save(ConfidencePlot.inputAndLatent(net, data.test(), data.test().size() + " test points", GRID), 2,
-                folder.resolve("confidence")));
-        files.addAll(plotCurves(history, folder));
+        // plot: the confidence figure on the other core while this one draws the curves
+        try (var drawing = new Background()) {
+            var confidence = drawing.submit(() -> ConfidencePlot.save(ConfidencePlot.inputAndLatent(net, data.test(),
+                    data.test().size() + " test points", GRID), 2, folder.resolve("confidence")));
+            List<Path> curves = plotCurves(history, folder);
+            files.addAll(Background.result(confidence));
+            files.addAll(curves);
+        }
         if (saveWeights != null) net.save(saveWeights);
         var written = new ArrayList<>(folder.commit(files));
         if (saveWeights != null) written.add(saveWeights);

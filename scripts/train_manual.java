@@ -20,7 +20,6 @@
 // (//CDS: JBang keeps a class-data archive of the script, which halves the JVM's start; -Xlog:cds=off silences the
 // run that writes it. Serial GC with a small young generation keeps memory flat and low: deep peaks at 350 MB, not 770.)
 
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +61,6 @@ import speed.Nd4jSetup;
 public class train_manual implements StepCommand {
     /** Grid points per side of a snapshot's and of a GIF frame's decision boundary; frames of the GIF. */
     static final int SNAPSHOT_RESOLUTION = 200, FRAME_RESOLUTION = 120, FRAMES = 60;
-
     /** At most: every step multiplies [n, H] matrices; every epoch's row is kept for history.csv and the figures. */
     static final int MAX_HIDDEN = 16384, MAX_EPOCHS = 1_000_000;
 
@@ -120,7 +118,9 @@ public class train_manual implements StepCommand {
         TreeSet<Integer> frameEpochs = frameEpochs(epochs);
         var bounds = ConfidenceGrid.Bounds.around(0.1, trainPoints);
         var snapshotPanels = new ArrayList<Future<ConfidencePlot.Panel>>();
-        var frameImages = new ArrayList<Future<BufferedImage>>();
+        var frames = new ArrayList<Future<AnimatedGif.Writer>>();
+        var animation = new ConfidencePlot.Animation();   // the GIF's frames, encoded as they come
+        var gif = AnimatedGif.Writer.open(folder.resolve("boundary.gif"), 120);
         var history = new ArrayList<Epoch>();
         long stepNanos = 0, memoryHalfway = 0;
         try (var drawing = new Background()) {
@@ -134,14 +134,13 @@ public class train_manual implements StepCommand {
                     stepNanos += System.nanoTime() - startNanos;
                     if (!(loss <= Training.DIVERGED_LOSS)) {   // NaN, infinite or beyond the bound every training loop uses
                         folder.commit(List.of(writeHistory(folder, history)));
-                        throw new DivergedException("train-manual diverged at epoch " + epoch + ": loss is " + loss + " (lr " + lr
-                                + "); history.csv keeps epochs 0.." + (epoch - 1));
+                        throw new DivergedException("train-manual diverged at epoch " + epoch + ": loss is " + loss + " (lr " + lr + "); history.csv keeps epochs 0.." + (epoch - 1));
                     }
                     Epoch row = new Epoch(epoch, loss, f.accuracy(trainPoints.y()), ManualBackprop.forward(XTest, net).accuracy(testPoints.y()));
                     history.add(row);
                     if (snapshotEpochs.contains(epoch)) snapshotPanels.add(drawing.submit(() -> panel(row, weights, bounds, SNAPSHOT_RESOLUTION, trainPoints)));
-                    if (frameEpochs.contains(epoch)) frameImages.add(drawing.submit(() -> ConfidencePlot.image(List.of(panel(row, weights, bounds,
-                            FRAME_RESOLUTION, trainPoints)), 1)));
+                    if (frameEpochs.contains(epoch)) frames.add(drawing.submit(() -> gif.add(animation.frame(panel(row, weights, bounds,
+                            FRAME_RESOLUTION, trainPoints)))));
                     if (epoch == epochs) break;   // the last row is the trained net
                     startNanos = System.nanoTime();
                     ManualBackprop.step(net, ManualBackprop.backward(X, E, f, net.W2()), lr);
@@ -150,12 +149,15 @@ public class train_manual implements StepCommand {
             }
             long memoryGrowth = Pointer.physicalBytes() - memoryHalfway;
 
-            // record and plot: the boundary at the snapshot epochs, the curves, the animation
+            // record and plot: the boundary at the snapshot epochs and the animation on the other core, the curves on this one
             Path historyFile = writeHistory(folder, history), weightsFile = net.save(folder.resolve("weights.npz"));
-            List<ConfidencePlot.Panel> panels = Background.results(snapshotPanels);
-            var files = new ArrayList<>(ConfidencePlot.save(panels, Math.min(3, panels.size()), folder.resolve("snapshots")));
-            files.addAll(plotLoss(history, folder.resolve("loss")));
-            files.addAll(List.of(AnimatedGif.write(folder.resolve("boundary.gif"), Background.results(frameImages), 120), historyFile, weightsFile));
+            Future<List<Path>> snapshots = drawing.submit(() -> ConfidencePlot.save(Background.results(snapshotPanels),
+                    Math.min(3, snapshotPanels.size()), folder.resolve("snapshots")));
+            Future<Path> animationFile = drawing.submit(gif::finish);
+            var files = new ArrayList<>(plotLoss(history, folder.resolve("loss")));
+            Background.results(frames);   // (a frame that failed fails the run)
+            files.addAll(0, Background.result(snapshots));
+            files.addAll(List.of(Background.result(animationFile), historyFile, weightsFile));
 
             // answer
             var settings = new TrainManualResult.Settings(net.hidden(), start.describe(), trainPoints.size(), testPoints.size(), lr, epochs,

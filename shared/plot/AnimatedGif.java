@@ -2,8 +2,12 @@ package plot;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.UUID;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -11,7 +15,6 @@ import javax.imageio.ImageWriter;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageOutputStream;
-import cli.Output;
 import speed.Timings;
 
 /** Animated GIFs (looping forever) written with javax.imageio alone, atomically. */
@@ -25,29 +28,95 @@ public final class AnimatedGif {
      */
     public static Path write(Path target, List<BufferedImage> frames, int delayMillis) {
         if (frames.isEmpty()) throw new IllegalArgumentException("an animation needs at least one frame");
-        if (delayMillis < 10) throw new IllegalArgumentException("frame delay must be at least 10 ms, got " + delayMillis);
-        int width = frames.get(0).getWidth(), height = frames.get(0).getHeight();
-        for (BufferedImage frame : frames) {
-            if (frame.getWidth() != width || frame.getHeight() != height) {
-                throw new IllegalArgumentException("all frames must be " + width + "x" + height + ", found "
-                        + frame.getWidth() + "x" + frame.getHeight());
+        Writer writer = Writer.open(target, delayMillis);
+        try {
+            for (BufferedImage frame : frames) writer.add(frame);
+            return writer.finish();
+        } catch (RuntimeException | Error e) {
+            writer.abandon();
+            throw e;
+        }
+    }
+
+    /**
+     * An animation written frame by frame as the frames come (e.g. while a net trains, on another core), into a temp
+     * file beside its target; it appears at the target, whole, when {@link #finish} is called.
+     */
+    public static final class Writer {
+        private final Path target, temp;
+        private final int delayMillis;
+        private final ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+        private final ImageOutputStream out;
+        private int frames, width, height;
+
+        private Writer(Path target, int delayMillis) throws IOException {
+            this.target = target;
+            this.delayMillis = delayMillis;
+            Files.createDirectories(target.toAbsolutePath().getParent());
+            temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            out = ImageIO.createImageOutputStream(temp.toFile());
+            writer.setOutput(out);
+            writer.prepareWriteSequence(null);
+        }
+
+        /** Starts the animation at {@code target}, each frame shown for {@code delayMillis}, looping forever. */
+        public static Writer open(Path target, int delayMillis) {
+            if (delayMillis < 10) throw new IllegalArgumentException("frame delay must be at least 10 ms, got " + delayMillis);
+            try {
+                return new Writer(target, delayMillis);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + target, e);
             }
         }
-        Output.atomically(target, temp -> {
-            ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
-            try (var encoding = Timings.begin(Timings.GIF); ImageOutputStream out = ImageIO.createImageOutputStream(temp.toFile())) {
-                writer.setOutput(out);
-                writer.prepareWriteSequence(null);
-                for (int i = 0; i < frames.size(); i++) {
-                    IIOMetadata metadata = metadata(writer, frames.get(i), delayMillis, i == 0);
-                    writer.writeToSequence(new IIOImage(frames.get(i), null, metadata), null);
-                }
-                writer.endWriteSequence();
-            } finally {
-                writer.dispose();
+
+        /** Appends a frame (all frames the size of the first); returns this writer. */
+        public Writer add(BufferedImage frame) {
+            if (frames == 0) {
+                width = frame.getWidth();
+                height = frame.getHeight();
+            } else if (frame.getWidth() != width || frame.getHeight() != height) {
+                throw new IllegalArgumentException("all frames must be " + width + "x" + height + ", found " + frame.getWidth() + "x" + frame.getHeight());
             }
-        });
-        return target;
+            try (var encoding = Timings.begin(Timings.GIF)) {
+                writer.writeToSequence(new IIOImage(frame, null, metadata(writer, frame, delayMillis, frames == 0)), null);
+                frames++;
+                return this;
+            } catch (IOException e) {
+                abandon();
+                throw new UncheckedIOException("cannot write " + target, e);
+            }
+        }
+
+        /** Ends the animation and moves it to its target; returns the target. */
+        public Path finish() {
+            if (frames == 0) throw new IllegalStateException("an animation needs at least one frame");
+            try (var encoding = Timings.begin(Timings.GIF)) {
+                writer.endWriteSequence();
+                out.close();
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                return target;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + target, e);
+            } finally {
+                abandon();
+            }
+        }
+
+        /** Drops the animation: the temp file goes, the target stays as it was. */
+        public void abandon() {
+            writer.dispose();
+            try {
+                out.close();
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // the temp file is hidden and named after its target; nothing else to do
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "AnimatedGif.Writer[" + target.getFileName() + ", " + frames + " frames so far]";
+        }
     }
 
     /**

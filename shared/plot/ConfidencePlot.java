@@ -125,6 +125,38 @@ public final class ConfidencePlot {
         }
     }
 
+    /**
+     * The frames of an animation of one panel whose field and title change (the boundary as a net trains): the colour
+     * bar is the same in every frame, so it is laid out and drawn once, with the first frame, and copied into the rest.
+     */
+    public static final class Animation {
+        private BufferedImage bar;
+        private int panelWidth;
+
+        /** One frame at 1:1 scale, as {@link #image} draws a one-panel figure. */
+        public BufferedImage frame(Panel panel) {
+            try (var phase = Timings.begin(Timings.FIGURES)) {
+                if (bar == null) {
+                    Figure figure = new Figure(List.of(panel), 1);
+                    BufferedImage first = Charts.render(figure.width, figure.height, 1, figure::paint);
+                    panelWidth = figure.cellWidth;
+                    bar = first.getSubimage(panelWidth, 0, figure.width - panelWidth, figure.height);
+                    return first;
+                }
+                if (panel.getWidth() != panelWidth) throw new IllegalArgumentException("every frame's panel must have the first one's size");
+                return Charts.render(panelWidth + bar.getWidth(), bar.getHeight(), 1, g -> {
+                    Charts.paintGrid(g, List.of(panel), 1);
+                    g.drawImage(bar, panelWidth, 0, null);
+                });
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Animation[" + (bar == null ? "no frame yet" : "frames of " + (panelWidth + bar.getWidth()) + " x " + bar.getHeight()) + "]";
+        }
+    }
+
     /** The field's colour for {@code confidence}: white at {@code floor} (1/classes) to light blue at 1. */
     public static Color colour(double confidence, double floor) {
         double t = Math.max(0, Math.min(1, (confidence - floor) / (1 - floor)));

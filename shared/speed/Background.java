@@ -33,7 +33,8 @@ public final class Background implements AutoCloseable {
         return tasks.stream().map(Background::result).toList();
     }
 
-    static <R> R result(Future<R> task) {
+    /** A task's result, waiting for it; its exception is thrown here as it was there. */
+    public static <R> R result(Future<R> task) {
         try (var waiting = Timings.begin(Timings.WAITING)) {
             return task.get();
         } catch (InterruptedException e) {
