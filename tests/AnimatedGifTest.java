@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,6 +32,33 @@ class AnimatedGifTest {
 
     static IIOMetadataNode node(IIOMetadataNode root, String name) {
         return (IIOMetadataNode) root.getElementsByTagName(name).item(0);
+    }
+
+    @Test
+    void anIndexedFrameKeepsItsOwnPalette(@TempDir Path dir) throws Exception {
+        byte[] red = new byte[256], green = new byte[256], blue = new byte[256];
+        for (int i = 0; i < 256; i++) {
+            red[i] = (byte) i;
+            green[i] = (byte) (255 - i);
+            blue[i] = (byte) (i / 2);
+        }
+        var frame = new BufferedImage(16, 16, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 256, red, green, blue));
+        byte[] pixels = ((DataBufferByte) frame.getRaster().getDataBuffer()).getData();
+        for (int i = 0; i < pixels.length; i++) pixels[i] = (byte) i;
+        Path gif = AnimatedGif.write(dir.resolve("palette.gif"), List.of(frame, frame), 100);
+
+        ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+        try (ImageInputStream in = ImageIO.createImageInputStream(gif.toFile())) {
+            reader.setInput(in);
+            for (int i = 0; i < 2; i++) {
+                BufferedImage back = reader.read(i);
+                for (int y = 0; y < 16; y++) {
+                    for (int x = 0; x < 16; x++) assertEquals(frame.getRGB(x, y), back.getRGB(x, y), "frame " + i + " at " + x + "," + y);
+                }
+            }
+        } finally {
+            reader.dispose();
+        }
     }
 
     @Test

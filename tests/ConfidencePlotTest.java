@@ -170,4 +170,29 @@ class ConfidencePlotTest {
         var panels = List.of(ConfidencePlot.panel("a", two, points, "x", "y"), ConfidencePlot.panel("b", three, points, "x", "y"));
         assertThrows(IllegalArgumentException.class, () -> ConfidencePlot.image(panels, 2));
     }
+
+    @Test
+    void animationFramesComeInTheFiguresPaletteAndLookLikeTheFullColourFigure() {
+        var bounds = new ConfidenceGrid.Bounds(-1, 1, -1, 1);
+        var points = new Points(new double[][] {{-0.5, 0.2}, {0.5, -0.2}}, new int[] {0, 1});
+        var animation = new ConfidencePlot.Animation();
+        for (double edge : new double[] {-0.3, 0.4}) {   // the first frame draws the colour bar, the second copies it
+            var grid = ConfidenceGrid.evaluate(bounds, 60, DataType.FLOAT, sureWhere((x, y) -> x < edge));
+            var panel = ConfidencePlot.panel("edge at x = " + edge, grid, points, "x1", "x2");
+            BufferedImage frame = animation.frame(panel), full = ConfidencePlot.image(List.of(panel), 1);
+            assertEquals(BufferedImage.TYPE_BYTE_INDEXED, frame.getType());
+            assertEquals(full.getWidth(), frame.getWidth());
+            long far = 0;
+            for (int y = 0; y < full.getHeight(); y++) {
+                for (int x = 0; x < full.getWidth(); x++) {
+                    int a = full.getRGB(x, y), b = frame.getRGB(x, y), worst = 0;
+                    for (int shift = 0; shift <= 16; shift += 8) worst = Math.max(worst, Math.abs((a >> shift & 0xff) - (b >> shift & 0xff)));
+                    if (worst > 24) far++;
+                }
+            }
+            // the field, the text and the markers keep their colours; only antialiased rims may land farther off
+            assertTrue(far < full.getWidth() * full.getHeight() / 200, far + " pixels more than 24 levels off");
+            assertEquals(rgb(full, 5, 5), rgb(frame, 5, 5));
+        }
+    }
 }

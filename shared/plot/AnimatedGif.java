@@ -1,6 +1,7 @@
 package plot;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -134,6 +135,20 @@ public final class AnimatedGif {
         control.setAttribute("transparentColorFlag", "FALSE");
         control.setAttribute("delayTime", Integer.toString(Math.round(delayMillis / 10f)));
         control.setAttribute("transparentColorIndex", "0");
+
+        if (frame.getColorModel() instanceof IndexColorModel palette) {   // its own colours (the writer would use a default table)
+            var table = child(root, "LocalColorTable");
+            table.setAttribute("sizeOfLocalColorTable", Integer.toString(palette.getMapSize()));
+            table.setAttribute("sortFlag", "FALSE");
+            for (int i = 0; i < palette.getMapSize(); i++) {
+                var entry = new IIOMetadataNode("ColorTableEntry");
+                entry.setAttribute("index", Integer.toString(i));
+                entry.setAttribute("red", Integer.toString(palette.getRed(i)));
+                entry.setAttribute("green", Integer.toString(palette.getGreen(i)));
+                entry.setAttribute("blue", Integer.toString(palette.getBlue(i)));
+                table.appendChild(entry);
+            }
+        }
 
         if (first) {
             var loop = new IIOMetadataNode("ApplicationExtension");

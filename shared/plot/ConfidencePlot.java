@@ -7,8 +7,13 @@ import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
 import org.knowm.xchart.XYSeries;
@@ -128,12 +133,16 @@ public final class ConfidencePlot {
     /**
      * The frames of an animation of one panel whose field and title change (the boundary as a net trains): the colour
      * bar is the same in every frame, so it is laid out and drawn once, with the first frame, and copied into the rest.
+     * Frames come in the figure's own 256 colours (a GIF's limit), so that ImageIO's GIF writer need not build a palette
+     * per frame from its pixels, which takes ten times as long as the encoding itself.
      */
     public static final class Animation {
+        private static final IndexColorModel PALETTE = palette();
+        private final Map<Integer, Byte> nearest = new HashMap<>();
         private BufferedImage bar;
         private int panelWidth;
 
-        /** One frame at 1:1 scale, as {@link #image} draws a one-panel figure. */
+        /** One frame at 1:1 scale, as {@link #image} draws a one-panel figure, in the figure's palette. */
         public BufferedImage frame(Panel panel) {
             try (var phase = Timings.begin(Timings.FIGURES)) {
                 if (bar == null) {
@@ -141,14 +150,64 @@ public final class ConfidencePlot {
                     BufferedImage first = Charts.render(figure.width, figure.height, 1, figure::paint);
                     panelWidth = figure.cellWidth;
                     bar = first.getSubimage(panelWidth, 0, figure.width - panelWidth, figure.height);
-                    return first;
+                    return inPalette(first);
                 }
                 if (panel.getWidth() != panelWidth) throw new IllegalArgumentException("every frame's panel must have the first one's size");
-                return Charts.render(panelWidth + bar.getWidth(), bar.getHeight(), 1, g -> {
+                return inPalette(Charts.render(panelWidth + bar.getWidth(), bar.getHeight(), 1, g -> {
                     Charts.paintGrid(g, List.of(panel), 1);
                     g.drawImage(bar, panelWidth, 0, null);
-                });
+                }));
             }
+        }
+
+        /**
+         * The colours a frame is drawn in: the field's ramp from white to light blue, greys (text, lines, their
+         * antialiased edges), and each class colour and the markers' edge blended toward white (the markers' rims).
+         */
+        private static IndexColorModel palette() {
+            var colours = new ArrayList<Color>();
+            for (int i = 0; i < 128; i++) colours.add(colour(0.5 + 0.5 * i / 127, 0.5));
+            for (int i = 0; i < 64; i++) colours.add(blend(Color.BLACK, i / 63.0));
+            for (Color c : List.of(ChartStyle.CLASS_0, ChartStyle.CLASS_1)) for (int i = 0; i < 24; i++) colours.add(blend(c, i / 24.0));
+            for (int i = 0; i < 16; i++) colours.add(blend(ChartStyle.MARKER_EDGE, i / 16.0));
+            byte[] r = new byte[256], g = new byte[256], b = new byte[256];
+            for (int i = 0; i < 256; i++) {
+                r[i] = (byte) colours.get(i).getRed();
+                g[i] = (byte) colours.get(i).getGreen();
+                b[i] = (byte) colours.get(i).getBlue();
+            }
+            return new IndexColorModel(8, 256, r, g, b);
+        }
+
+        /** {@code c} mixed with white, {@code white} of it white. */
+        private static Color blend(Color c, double white) {
+            return new Color((int) Math.round(c.getRed() + white * (255 - c.getRed())), (int) Math.round(c.getGreen() + white * (255 - c.getGreen())),
+                    (int) Math.round(c.getBlue() + white * (255 - c.getBlue())));
+        }
+
+        /** Each pixel as its nearest palette colour (no dithering: the field stays smooth). */
+        private BufferedImage inPalette(BufferedImage rgb) {
+            var indexed = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_BYTE_INDEXED, PALETTE);
+            int[] pixels = rgb.getRGB(0, 0, rgb.getWidth(), rgb.getHeight(), null, 0, rgb.getWidth());
+            byte[] target = ((DataBufferByte) indexed.getRaster().getDataBuffer()).getData();
+            for (int i = 0; i < pixels.length; i++) {   // (a pixel is mostly its left neighbour's colour)
+                target[i] = i > 0 && pixels[i] == pixels[i - 1] ? target[i - 1] : nearest.computeIfAbsent(pixels[i] & 0xffffff, Animation::nearestIndex);
+            }
+            return indexed;
+        }
+
+        private static byte nearestIndex(int rgb) {
+            int best = 0;
+            long bestDistance = Long.MAX_VALUE;
+            for (int i = 0; i < PALETTE.getMapSize(); i++) {
+                long dr = PALETTE.getRed(i) - (rgb >> 16 & 0xff), dg = PALETTE.getGreen(i) - (rgb >> 8 & 0xff), db = PALETTE.getBlue(i) - (rgb & 0xff);
+                long distance = dr * dr + dg * dg + db * db;
+                if (distance < bestDistance) {
+                    bestDistance = distance;
+                    best = i;
+                }
+            }
+            return (byte) best;
         }
 
         @Override
