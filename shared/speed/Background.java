@@ -22,7 +22,7 @@ public final class Background implements AutoCloseable {
     /** Starts {@code task} on the worker once the tasks before it are done. */
     public <R> Future<R> submit(Callable<R> task) {
         return worker.submit(() -> {
-            Nd4jSetup.threads(1);
+            Nd4jSetup.oneThreadHere();   // (OpenBLAS and the rest: the scripts call Nd4jSetup.threads before they make one)
             Timings.alongside();   // (for ./jbang bench --whole: this work runs alongside the main path)
             return task.call();
         });

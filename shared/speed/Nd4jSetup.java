@@ -31,6 +31,18 @@ public final class Nd4jSetup {
         Timings.ready();   // (for ./jbang bench --whole: the scripts call this right before they train)
     }
 
+    /**
+     * One thread for ND4J's OpenMP ops on this worker thread, after {@link #threads} ran on the thread that started it:
+     * OpenMP's thread count is a native thread's own, OpenBLAS's and ND4J's master threads are the process's and stay
+     * set. (Not {@link #threads} again: JavaCPP's OpenBLAS setter looks its function up through the dynamic loader, and
+     * doing that while another thread loads a native library, as Java2D does for its first figure, deadlocked a run of
+     * lecture inside glibc: one thread in dl_iterate_phdr calling dlopen, the other in dlopen, each holding the lock
+     * the other waits for.)
+     */
+    public static void oneThreadHere() {
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
+    }
+
     /** Puts back settings read by {@link #current} (for code run in-process, e.g. by tests or the all script). */
     public static void restore(int[] settings) {
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(settings[0]);

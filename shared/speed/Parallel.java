@@ -33,7 +33,7 @@ public final class Parallel {
             var futures = new ArrayList<Future<R>>();
             for (T item : items) {
                 futures.add(pool.submit(() -> {
-                    Nd4jSetup.threads(1);   // ND4J's thread settings may be per native thread: set them on this one too
+                    Nd4jSetup.oneThreadHere();   // OpenMP's thread count is per native thread: set it on this one too
                     return (R) work.apply(item);
                 }));
             }

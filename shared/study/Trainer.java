@@ -89,7 +89,7 @@ public final class Trainer {
                 for (Activation a : study.activations()) {
                     int run = r;
                     futures.add(pool.submit(() -> {
-                        Nd4jSetup.threads(1);   // ND4J's thread settings may be per native thread: set them on this one too
+                        Nd4jSetup.oneThreadHere();   // OpenMP's thread count is per native thread: set it on this one too
                         Mlp net = initialNet(a, run);
                         Run done = train(net, run, bar);
                         trained.accept(done, net);
