@@ -32,10 +32,10 @@ import picocli.CommandLine.Parameters;
                 + "single self-contained .java file: its script, //DEPS and the shared/ classes it uses.")
 public class standalone implements Callable<Integer> {
     /** The packages of shared/: their classes become package-less classes of the one file. */
-    static final List<String> PACKAGES = List.of("backprop", "cli", "data", "nn", "plot", "report", "speed", "study");
+    static final List<String> PACKAGES = List.of("backprop", "cli", "data", "io", "nn", "plot", "report", "speed", "study");
     static final Pattern IMPORT = Pattern.compile("(?m)^import (static )?([\\w.]+)(\\.\\*)?;\\s*$");
     static final Pattern DIRECTIVE = Pattern.compile("(?m)^//(DEPS|JAVA_OPTIONS|JAVA|CDS|FILES)\\b.*$");
-    static final Pattern OURS = Pattern.compile("\\b(" + String.join("|", PACKAGES) + ")\\.([A-Z]\\w*)");
+    static final Pattern OURS = Pattern.compile("(?<![.\\w])(" + String.join("|", PACKAGES) + ")\\.([A-Z]\\w*)");
 
     @Parameters(paramLabel = "STEP", description = "The step's alias, e.g. lecture or train-manual.")
     String step;
@@ -171,7 +171,7 @@ public class standalone implements Callable<Integer> {
     }
 
     /**
-     * {@code cli.Output} becomes {@code Output} in code (comments and strings are left as they are), and a nested class
+     * {@code io.Output} becomes {@code Output} in code (comments and strings are left as they are), and a nested class
      * that {@code source} imported ({@code import nn.Training.Epoch;}) is named through its outer class ({@code Training.Epoch}).
      */
     static String unqualified(String source, String code) {

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import cli.Cli;
-import cli.Progress;
+import io.Progress;
 import report.BackwardResult;
 import report.Markdown;
 import report.Report;

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import cli.Cli;
-import cli.Output;
+import io.Output;
 
 class CliTest {
     @Command(name = "demo")

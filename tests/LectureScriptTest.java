@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import nn.Activation;
 import nn.Mlp;
-import report.PyTorchReference;
+import nn.PyTorchReference;
 
 class LectureScriptTest {
     static final Path FIXTURES = Path.of("tests", "fixtures");

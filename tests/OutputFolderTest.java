@@ -11,9 +11,9 @@ import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import cli.BadInputException;
-import cli.Output;
 import cli.OutputFolder;
+import io.BadInputException;
+import io.Output;
 
 /** A run's outputs appear together or not at all, and the folder always holds one complete run. */
 class OutputFolderTest {

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import cli.BadInputException;
 import data.Npz;
 import data.Points;
+import io.BadInputException;
 
 class PointsNpzTest {
     static final Path FIXTURES = Path.of("tests", "fixtures");

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import cli.Progress;
+import io.Progress;
 
 class ProgressTest {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();

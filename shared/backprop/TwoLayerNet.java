@@ -9,8 +9,8 @@ import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import cli.Cli;
 import data.Npz;
+import io.BadInputException;
 
 /**
  * The parameters of x -> Linear(2, H) -> ReLU -> Linear(H, 2), in PyTorch's nn.Linear layout (out, in):
@@ -84,13 +84,13 @@ public record TwoLayerNet(INDArray W1, INDArray b1, INDArray W2, INDArray b2) {
     /**
      * Reads W1, b1, W2, b2 from an .npz in (out, in) layout. The width H is W1's row count; when
      * {@code expectedHidden} is not null it must agree. A missing, misshaped, unexpected or non-finite key is a one-line
-     * {@link cli.BadInputException} naming {@code option} and the key (the rule of every --init: {@link Npz#stateDict}).
+     * {@link io.BadInputException} naming {@code option} and the key (the rule of every --init: {@link Npz#stateDict}).
      */
     public static TwoLayerNet load(Path file, String option, Integer expectedHidden, DataType type) {
         Map<String, INDArray> arrays = Npz.read(file, option);
         INDArray w1 = arrays.get("W1");
-        Cli.require(w1 != null, option + ": missing key 'W1' (expected shape [H, 2]; found keys " + arrays.keySet() + ")");
-        Cli.require(w1.rank() == 2 && w1.columns() == INPUTS && w1.rows() >= 1, option + ": key 'W1' has shape "
+        BadInputException.require(w1 != null, option + ": missing key 'W1' (expected shape [H, 2]; found keys " + arrays.keySet() + ")");
+        BadInputException.require(w1.rank() == 2 && w1.columns() == INPUTS && w1.rows() >= 1, option + ": key 'W1' has shape "
                 + Arrays.toString(w1.shape()) + ", expected [H, 2] with H >= 1");
         long h = expectedHidden != null ? expectedHidden : w1.rows();
         var shapes = new LinkedHashMap<String, long[]>();

@@ -2,6 +2,8 @@ package cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import io.BadInputException;
+import io.DivergedException;
 
 /**
  * How every script runs its picocli command, so that no stack trace ever reaches a user: bad input is one line on
@@ -101,9 +103,9 @@ public final class Cli {
         }
     }
 
-    /** Throws a one-line {@link BadInputException} unless {@code ok}. */
+    /** Throws a one-line {@link BadInputException} unless {@code ok} (the command line's name for {@link BadInputException#require}). */
     public static void require(boolean ok, String message) {
-        if (!ok) throw new BadInputException(message);
+        BadInputException.require(ok, message);
     }
 
     static int fail(int code, String message) {

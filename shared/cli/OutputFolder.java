@@ -17,6 +17,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import io.BadInputException;
+import io.Output;
 
 /**
  * A run's output folder, whose files appear together or not at all. The run writes into a staging folder beside the

@@ -11,6 +11,8 @@ import data.Npz;
 import data.Points;
 import data.Split;
 import data.TwoMoons;
+import io.BadInputException;
+import io.Output;
 import nn.Activation;
 import study.Study;
 import study.Trainer;

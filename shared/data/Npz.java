@@ -24,8 +24,8 @@ import java.util.zip.ZipOutputStream;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import cli.BadInputException;
-import cli.Output;
+import io.BadInputException;
+import io.Output;
 
 /**
  * numpy {@code .npz} archives of named arrays, as {@code np.savez(path, **state_dict)} writes them. Reading is strict

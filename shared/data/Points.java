@@ -9,8 +9,8 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import cli.BadInputException;
-import cli.Output;
+import io.BadInputException;
+import io.Output;
 
 /**
  * Labelled 2-D points, in the order scikit-learn returns them: {@code x[i] = {x1, x2}}, {@code y[i]} a class index.

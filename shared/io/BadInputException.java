@@ -1,4 +1,4 @@
-package cli;
+package io;
 
 /**
  * Bad input from the user: an option, a file or a key that is not what it should be.
@@ -7,5 +7,10 @@ package cli;
 public class BadInputException extends RuntimeException {
     public BadInputException(String message) {
         super(message);
+    }
+
+    /** Throws a one-line BadInputException with {@code message} unless {@code ok}. */
+    public static void require(boolean ok, String message) {
+        if (!ok) throw new BadInputException(message);
     }
 }

@@ -1,4 +1,4 @@
-package cli;
+package io;
 
 /** A training run whose loss turned NaN or infinite; the message names the run and the epoch. */
 public class DivergedException extends RuntimeException {

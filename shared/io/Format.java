@@ -1,4 +1,4 @@
-package report;
+package io;
 
 import java.util.Locale;
 

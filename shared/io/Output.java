@@ -1,4 +1,4 @@
-package cli;
+package io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,8 +38,8 @@ public final class Output {
      * {@code option}; checks that it is writable.
      */
     public static Path prepareDir(Path dir, String option) {
-        Cli.require(!dir.toString().isBlank(), option + " must name a folder, got an empty value");
-        Cli.require(dir.toAbsolutePath().normalize().getParent() != null, option + " must not be the root folder " + dir);
+        BadInputException.require(!dir.toString().isBlank(), option + " must name a folder, got an empty value");
+        BadInputException.require(dir.toAbsolutePath().normalize().getParent() != null, option + " must not be the root folder " + dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException | SecurityException e) {
@@ -57,10 +57,10 @@ public final class Output {
      */
     public static void requireNpzFile(Path file, String option) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
-        Cli.require(name.endsWith(".npz") && name.length() > ".npz".length(), option + " must name a .npz file, got '" + file + "'");
-        Cli.require(!Files.isDirectory(file), option + ": " + file + " is a folder; expected a .npz file name");
+        BadInputException.require(name.endsWith(".npz") && name.length() > ".npz".length(), option + " must name a .npz file, got '" + file + "'");
+        BadInputException.require(!Files.isDirectory(file), option + ": " + file + " is a folder; expected a .npz file name");
         Path dir = file.toAbsolutePath().getParent();
-        Cli.require(Files.isDirectory(dir) && canWriteIn(dir), option + ": folder " + dir + " must exist and be writable");
+        BadInputException.require(Files.isDirectory(dir) && canWriteIn(dir), option + ": folder " + dir + " must exist and be writable");
     }
 
     /**

@@ -1,4 +1,4 @@
-package cli;
+package io;
 
 import java.io.PrintStream;
 import java.util.Locale;

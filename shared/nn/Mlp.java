@@ -273,7 +273,7 @@ public final class Mlp {
 
     /**
      * Sets every parameter from a state dict, as PyTorch's strict {@code load_state_dict}: exactly this net's keys, each
-     * of its shape, finite; otherwise a one-line {@link cli.BadInputException} naming {@code option} and the key.
+     * of its shape, finite; otherwise a one-line {@link io.BadInputException} naming {@code option} and the key.
      * Nothing is changed unless all keys fit.
      */
     public void loadStateDict(Map<String, INDArray> state, String option) {

@@ -1,7 +1,8 @@
-package report;
+package nn;
 
 import java.util.Arrays;
 import java.util.Locale;
+import io.Format;
 
 /**
  * The yardstick of "as expected": what PyTorch 1.13 gives for the lecture's setup (2 -> 264 -> 2 -> 2, ReLU, SGD lr

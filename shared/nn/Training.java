@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import cli.DivergedException;
 import data.Points;
+import io.DivergedException;
 import speed.Elementwise;
 import speed.Timings;
 
@@ -95,7 +95,7 @@ public final class Training {
 
     /**
      * A run whose loss turned NaN or infinite, with what it recorded before that epoch (so a script can still write
-     * the history of a diverged run). {@link Cli} reports it like any {@link DivergedException}: one line, exit 3.
+     * the history of a diverged run). The command line reports it like any {@link DivergedException}: one line, exit 3.
      */
     public static final class Diverged extends DivergedException {
         private final transient History history;

@@ -1,7 +1,7 @@
 package nn;
 
 import java.util.Locale;
-import cli.BadInputException;
+import io.BadInputException;
 
 /**
  * How a net's initial weights are drawn, as PyTorch draws them: {@code TORCH} is nn.Linear's default

@@ -26,8 +26,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import backprop.ManualBackprop;
 import backprop.TwoLayerNet;
-import cli.Output;
 import data.Points;
+import io.Output;
 import nn.Mlp;
 import nn.Training;
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import io.Format;
 
 /**
  * The gradient check of the hand-written backward pass (exercise 2, step 3): per parameter, how far the hand-written

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.Format;
 import nn.Activation;
 import nn.WeightInit;
 import study.DepthSweep;

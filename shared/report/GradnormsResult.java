@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.Format;
 import nn.Activation;
 import study.Run;
 import study.Stats;

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import io.Format;
+import nn.PyTorchReference;
 import nn.Training;
 
 /**

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.nd4j.linalg.factory.Nd4j;
-import cli.Progress;
+import io.Progress;
 import speed.Nd4jSetup;
 
 /**

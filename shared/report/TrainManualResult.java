@@ -3,6 +3,7 @@ package report;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import io.Format;
 import nn.Training.Epoch;
 
 /**

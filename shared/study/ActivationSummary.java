@@ -3,7 +3,7 @@ package study;
 import java.util.Arrays;
 import java.util.List;
 import nn.Activation;
-import report.PyTorchReference;
+import nn.PyTorchReference;
 
 /**
  * One activation's runs in a few numbers: how many there were and diverged, the final test accuracy and loss of the

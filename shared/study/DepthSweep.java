@@ -10,9 +10,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import cli.BadInputException;
-import cli.Cli;
 import data.Points;
+import io.BadInputException;
 import nn.Activation;
 import nn.Mlp;
 import nn.Sgd;
@@ -193,15 +192,15 @@ public record DepthSweep(List<Integer> depths, int width, List<Activation> activ
         var depths = new ArrayList<Integer>();
         for (String item : text.split(",", -1)) {
             String[] ends = item.strip().split("-", -1);
-            Cli.require(ends.length <= 2 && Arrays.stream(ends).allMatch(e -> e.strip().matches("[0-9]{1,9}")),
+            BadInputException.require(ends.length <= 2 && Arrays.stream(ends).allMatch(e -> e.strip().matches("[0-9]{1,9}")),
                     allowed + ", got '" + text + "'");
             int from = Integer.parseInt(ends[0].strip()), to = Integer.parseInt(ends[ends.length - 1].strip());
-            Cli.require(from >= 1 && to <= MAX_DEPTH, allowed + ", got " + (from < 1 ? from : to) + " in '" + text + "'");
-            Cli.require(from <= to, allowed + ", got the descending range '" + item.strip() + "'");
+            BadInputException.require(from >= 1 && to <= MAX_DEPTH, allowed + ", got " + (from < 1 ? from : to) + " in '" + text + "'");
+            BadInputException.require(from <= to, allowed + ", got the descending range '" + item.strip() + "'");
             for (int d = from; d <= to; d++) depths.add(d);
         }
         for (int i = 1; i < depths.size(); i++) {
-            Cli.require(depths.get(i) > depths.get(i - 1), allowed + ", got " + depths.get(i) + " after " + depths.get(i - 1) + " in '" + text + "'");
+            BadInputException.require(depths.get(i) > depths.get(i - 1), allowed + ", got " + depths.get(i) + " after " + depths.get(i - 1) + " in '" + text + "'");
         }
         return depths;
     }
@@ -211,7 +210,7 @@ public record DepthSweep(List<Integer> depths, int width, List<Activation> activ
         var activations = new ArrayList<Activation>();
         for (String name : text.split(",", -1)) {
             Activation a = Activation.parse(name.strip(), option);
-            Cli.require(!activations.contains(a), option + " must name each of relu, sigmoid, tanh at most once, got '" + text + "'");
+            BadInputException.require(!activations.contains(a), option + " must name each of relu, sigmoid, tanh at most once, got '" + text + "'");
             activations.add(a);
         }
         return activations;

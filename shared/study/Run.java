@@ -5,10 +5,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import cli.DivergedException;
+import io.DivergedException;
+import io.Format;
 import nn.Activation;
 import nn.Training;
-import report.Format;
 
 /**
  * What one net of a {@link Study} recorded: run {@code run} of {@code activation}, started from torch seed {@code seed}

@@ -16,12 +16,11 @@ import org.nd4j.shade.jackson.core.util.DefaultPrettyPrinter;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.PropertyNamingStrategies;
-import cli.BadInputException;
-import cli.Cli;
-import cli.Output;
+import io.BadInputException;
+import io.Output;
 import nn.Activation;
+import nn.PyTorchReference;
 import nn.Training;
-import report.PyTorchReference;
 
 /**
  * The files of a study's runs, written and read back: {@code runs.csv} (a row per net: its result after the last
@@ -195,11 +194,11 @@ public final class RunFiles {
 
     /** Reads {@code dir}; {@code option} (e.g. --from) starts every error message. Reads only, writes nothing. */
     public static Recorded read(Path dir, String option) {
-        Cli.require(Files.isDirectory(dir), option + ": no folder " + dir + " (expected an output folder of deep)");
+        BadInputException.require(Files.isDirectory(dir), option + ": no folder " + dir + " (expected an output folder of deep)");
         for (String name : FILES) {
             boolean older = !name.equals(GRAD_NORMS.name()) && LAYER_FILES.stream().anyMatch(f -> f.name().equals(name))
                     && Files.isRegularFile(dir.resolve(GRAD_NORMS.name()));
-            Cli.require(Files.isRegularFile(dir.resolve(name)), option + ": " + dir + " has no " + name
+            BadInputException.require(Files.isRegularFile(dir.resolve(name)), option + ": " + dir + " has no " + name
                     + " (expected an output folder of a finished deep run: " + String.join(", ", FILES) + ")"
                     + (older ? "; written by an older deep? run deep again" : ""));
         }
@@ -381,7 +380,7 @@ public final class RunFiles {
         }
 
         void require(boolean ok, String message) {
-            Cli.require(ok, option + ": " + message);
+            BadInputException.require(ok, option + ": " + message);
         }
     }
 
@@ -404,7 +403,7 @@ public final class RunFiles {
         }
 
         void require(boolean ok, String message) {
-            Cli.require(ok, option + ": " + where + ": " + message);
+            BadInputException.require(ok, option + ": " + where + ": " + message);
         }
     }
 }

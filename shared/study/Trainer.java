@@ -13,13 +13,13 @@ import java.util.concurrent.Future;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import cli.Progress;
 import data.Split;
+import io.Format;
+import io.Progress;
 import nn.Activation;
 import nn.Mlp;
 import nn.Sgd;
 import nn.Training;
-import report.Format;
 import speed.Nd4jSetup;
 
 /**
