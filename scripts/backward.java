@@ -20,19 +20,17 @@
 // (//CDS: JBang keeps a class-data archive of the script, which halves the JVM's start; -Xlog:cds=off silences the
 // run that writes it. Serial GC with a small young generation keeps memory flat and low: deep peaks at 350 MB, not 770.)
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import backprop.GradientCheck;
 import backprop.ManualBackprop.Gradients;
 import backprop.ManualBackprop;
 import backprop.TwoLayerNet;
@@ -44,7 +42,6 @@ import data.TwoMoons;
 import io.Output;
 import report.BackwardResult;
 import report.StepCommand;
-import speed.Parallel;
 
 /** Exercise 2, step 3: the hand-written backward pass against autodiff and finite differences; exit 1 if it fails. */
 @Command(name = "backward", mixinStandardHelpOptions = true,
@@ -93,88 +90,32 @@ public class backward implements StepCommand {
         INDArray E = data.oneHot(TwoLayerNet.CLASSES, DataType.DOUBLE);
         TwoLayerNet net = start.create(DataType.DOUBLE, MAX_HIDDEN);
 
-        // the hand-written gradients and the two references
+        // the hand-written gradients, checked parameter by parameter against autodiff and finite differences
         ManualBackprop.Forward f = ManualBackprop.forward(X, net);
         Gradients hand = ManualBackprop.backward(X, E, f, net.W2());
-        Map<String, INDArray> autodiff = sameDiffGradients(net, X, E);
-        Map<String, INDArray> numeric = finiteDifferences(net, X, E, EPS).toMap();
-
-        // the check, parameter by parameter
-        var checks = new ArrayList<BackwardResult.Check>();
-        hand.toMap().forEach((key, h) -> {
-            INDArray a = autodiff.get(key).reshape(h.shape());
-            INDArray d = numeric.get(key);
-            checks.add(new BackwardResult.Check("d" + key, h.shape(), maxAbsDiff(h, a), relativeError(h, a), maxAbsDiff(h, d), relativeError(h, d)));
-        });
+        List<GradientCheck.Compared> checks = GradientCheck.compare(hand.toMap(), net.toMap(), loss(X, E), graph(X, E), EPS);
 
         // record
         if (gradsOut != null) Npz.write(gradsOut, hand.castTo(DataType.FLOAT).toMap());
         return new BackwardResult(net.hidden(), start.describe(), data.size(), ManualBackprop.loss(f.a2(), E), EPS, THRESHOLD, checks, gradsOut);
     }
 
-    /** ||a - b|| / max(||a||, ||b||): scale-free, and not blown up by single near-zero entries as an elementwise ratio is. */
-    static double relativeError(INDArray a, INDArray b) {
-        INDArray a64 = a.castTo(DataType.DOUBLE);
-        INDArray b64 = b.castTo(DataType.DOUBLE);
-        double scale = Math.max(a64.norm2Number().doubleValue(), b64.norm2Number().doubleValue());
-        double diff = a64.sub(b64).norm2Number().doubleValue();
-        return scale == 0 ? diff : diff / scale;
-    }
-
-    static double maxAbsDiff(INDArray a, INDArray b) {
-        return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-    }
-
-    /** The same graph in SameDiff, differentiated by ND4J: the gradients of W1, b1, W2, b2 by key. */
-    static Map<String, INDArray> sameDiffGradients(TwoLayerNet net, INDArray X, INDArray E) {
-        SameDiff sd = SameDiff.create();
-        DataType type = net.dataType();
-        SDVariable x = sd.constant("X", X.castTo(type));
-        SDVariable e = sd.constant("E", E.castTo(type));
-        SDVariable W1 = sd.var("W1", net.W1().dup('c'));
-        SDVariable b1 = sd.var("b1", net.b1().dup('c'));
-        SDVariable W2 = sd.var("W2", net.W2().dup('c'));
-        SDVariable b2 = sd.var("b2", net.b2().dup('c'));
-        SDVariable h1 = sd.nn.relu(x.mmul(sd.transpose(W1)).add(b1), 0.0);
-        SDVariable a2 = h1.mmul(sd.transpose(W2)).add(b2);
-        SDVariable loss = sd.nn.logSoftmax(a2).mul(e).sum(1).mean().neg("loss");
-        sd.setLossVariables(loss);
-        // SameDiff prints a line per differentiated op to System.out; keep the table readable
-        PrintStream out = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            return sd.calculateGradients(Map.of(), TwoLayerNet.KEYS);
-        } finally {
-            System.setOut(out);
-        }
-    }
-
-    /**
-     * dL/dtheta_i ~ (L(theta + eps e_i) - L(theta - eps e_i)) / (2 eps) for every parameter, in float64; the four
-     * arrays W1, b1, W2, b2 on the cores side by side, each on its own copy of the net.
-     */
-    static Gradients finiteDifferences(TwoLayerNet net, INDArray X, INDArray E, double eps) {
-        INDArray X64 = X.castTo(DataType.DOUBLE), E64 = E.castTo(DataType.DOUBLE);
-        List<INDArray> grads = Parallel.map(List.of(0, 1, 2, 3), Runtime.getRuntime().availableProcessors(), k -> {
-            TwoLayerNet probe = net.copy(DataType.DOUBLE);
-            INDArray theta = probe.parameters().get(k), grad = theta.like();
-            for (long i = 0; i < theta.length(); i++) {
-                double value = theta.getDouble(i);
-                double up = lossWith(probe, theta, i, value + eps, X64, E64);
-                double down = lossWith(probe, theta, i, value - eps, X64, E64);
-                theta.putScalar(i, value);
-                grad.putScalar(i, (up - down) / (2 * eps));
+    /** L(W1, b1, W2, b2) on X, E by the hand-written forward pass, in one step's memory (finite differences make 2 passes per parameter). */
+    static ToDoubleFunction<Map<String, INDArray>> loss(INDArray X, INDArray E) {
+        return parameters -> {
+            try (var memory = ManualBackprop.stepMemory()) {
+                return ManualBackprop.loss(ManualBackprop.forward(X, TwoLayerNet.of(parameters)).a2(), E);
             }
-            return grad;
-        });
-        return new Gradients(grads.get(0), grads.get(1), grads.get(2), grads.get(3));
+        };
     }
 
-    /** L with theta[i] set to {@code value}; in one step's memory, as the 2 passes per parameter add up. */
-    private static double lossWith(TwoLayerNet net, INDArray theta, long i, double value, INDArray X, INDArray E) {
-        theta.putScalar(i, value);
-        try (var memory = ManualBackprop.stepMemory()) {
-            return ManualBackprop.loss(ManualBackprop.forward(X, net).a2(), E);
-        }
+    /** The same net in SameDiff, for ND4J's autodiff: x -> Linear -> ReLU -> Linear -> softmax -> cross-entropy. */
+    static GradientCheck.Graph graph(INDArray X, INDArray E) {
+        return (sd, p) -> {
+            SDVariable x = sd.constant("X", X.castTo(DataType.DOUBLE)), e = sd.constant("E", E.castTo(DataType.DOUBLE));
+            SDVariable h1 = sd.nn.relu(x.mmul(sd.transpose(p.get("W1"))).add(p.get("b1")), 0.0);
+            SDVariable a2 = h1.mmul(sd.transpose(p.get("W2"))).add(p.get("b2"));
+            return sd.nn.logSoftmax(a2).mul(e).sum(1).mean().neg("loss");
+        };
     }
 }

@@ -1,8 +1,8 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // Vanishing gradient, step 2: make the lecture's net deeper, 3 or more hidden layers hidden1..hiddenN of equal width
 // before its 2-unit latent layer and the 2-class output (the new layers in the forward pass and in the latent
-// computation), and train it with ReLU and with Sigmoid, several runs each, run r of both from the same weights.
-// Is one architecture always better, and why?
+// computation), and train it with ReLU and with Sigmoid (or any activations of --activations), several runs each, run r
+// of every activation from the same weights. Is one architecture always better, and why?
 //
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
@@ -53,15 +53,17 @@ import study.RunFiles;
 import study.Study;
 import study.Trainer;
 
-/** Step 2: the deep nets trained with ReLU and with Sigmoid and compared; {@link DeepResult#answer()} answers the question. */
+/** Step 2: the deep nets trained with each activation and compared; {@link DeepResult#answer()} answers the question. */
 @Command(name = "deep", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Trains a deep net (default 3 hidden layers x 264) with ReLU and with Sigmoid, --runs seeds each, and compares "
-                + "them: runs.csv, history.csv, gradnorms.csv, updates.csv, units.csv (per layer: gradient norms, updates, dead and saturated units; "
+        description = "Trains a deep net (default 3 hidden layers x 264) with each activation of --activations (default ReLU and "
+                + "Sigmoid, the sheet's), --runs seeds each, and compares them: runs.csv, history.csv, gradnorms.csv, updates.csv, units.csv (per layer: gradient norms, updates, dead and saturated units; "
                 + "gradnorms --from reads them), loss/accuracy curves, decision boundaries, units per layer, every net's input and latent "
-                + "space, a summary table, answer.md, summary.json. Run r of both activations starts from the same weights (torch seed S+r-1).")
+                + "space, a summary table, answer.md, summary.json. Run r of every activation starts from the same weights (torch seed S+r-1).")
 public class deep implements StepCommand {
     /** Cells per side of a decision-boundary panel's confidence field; of a latent figure's (drawn on the training threads: half the cost). */
     static final int GRID = 120, LATENT_GRID = 80;
+    /** Panels side by side in a figure with a panel per activation, at most. */
+    static final int COLUMNS = 3;
 
     @Mixin
     StudyOptions options = new StudyOptions();
@@ -151,27 +153,25 @@ public class deep implements StepCommand {
         ConfidencePlot.save(panels, 2, DeepResult.latentFigure(dir, run));
     }
 
-    /** Per activation, every hidden layer's share of dead ReLU units or saturated sigmoid outputs (units.csv), epoch by epoch. */
+    /** Per activation, every hidden layer's share of the units its rule counts (dead units or saturated outputs; units.csv), epoch by epoch. */
     static List<Path> plotUnits(Study study, List<Run> runs, Path dir) {
         var panels = new ArrayList<XYChart>();
         for (Activation a : study.activations()) {
-            String measure = DeepResult.Units.measureOf(a);
+            Activation.Units units = a.units().kind();
             var lines = new ArrayList<Charts.Line>();
             for (Run run : runs) {
-                if (run.activation() != a || run.epochs().isEmpty() || measure == null) continue;
+                if (run.activation() != a || run.epochs().isEmpty()) continue;
                 for (int k = 0; k < run.layers().size(); k++) lines.add(new Charts.Line(run.layers().get(k), run.epochNumbers(),
-                        Arrays.stream(run.series(measure, k)).map(v -> 100 * v).toArray()));
+                        Arrays.stream(run.series(units.column(), k)).map(v -> 100 * v).toArray()));
             }
             if (lines.isEmpty()) continue;
-            boolean relu = a == Activation.RELU;
-            XYChart chart = Charts.lines(a.displayName() + ": " + (relu ? "dead units, " : "saturated outputs, ") + Format.count(study.runs(), "run"),
-                    "epoch", relu ? "units with output 0 for every point (%)" : "outputs with h(1 - h) < " + DeepResult.SATURATED_BELOW + " (%)", lines);
+            XYChart chart = Charts.lines(a.displayName() + ": " + units + ", " + Format.count(study.runs(), "run"), "epoch", units.axis(), lines);
             double max = lines.stream().flatMapToDouble(l -> Arrays.stream(l.y())).filter(Double::isFinite).max().orElse(0);
             Charts.yRange(chart, 0, Math.max(5, 1.1 * max));   // from 0, and some range where no unit is dead or saturated
             panels.add(chart);
         }
         if (panels.isEmpty()) return List.of();
-        Charts.save(panels, panels.size(), dir.resolve("units"));
+        Charts.save(panels, Math.min(panels.size(), COLUMNS), dir.resolve("units"));
         return List.of(dir.resolve("units"));
     }
 

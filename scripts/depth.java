@@ -1,9 +1,9 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // Vanishing gradient, the depth sweep: how fast does the first layer's gradient shrink as the net gets deeper? Nets
 // hidden1..hiddenD of width 264, then the 2-unit latent layer and the output as in step 2, for every depth 1..8, with
-// ReLU, Sigmoid and Tanh, several seeds each: the first hidden layer's weight-gradient norm at the initial weights
-// against depth, the factor per added layer, whether ReLU escapes it with PyTorch's default initialisation, and what
-// another initialisation (xavier, kaiming) changes.
+// ReLU, Sigmoid and Tanh (or any activations of --activations), several seeds each: the first hidden layer's
+// weight-gradient norm at the initial weights against depth, the factor per added layer, whether ReLU escapes it with
+// PyTorch's default initialisation, and what another initialisation (xavier, kaiming) changes.
 //
 //JAVA 17+
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
@@ -47,6 +47,7 @@ import plot.Charts;
 import report.DepthResult;
 import report.StepCommand;
 import speed.Parallel;
+import study.DepthNumbers;
 import study.DepthSweep;
 import study.Stats;
 
@@ -62,8 +63,8 @@ public class depth implements StepCommand {
     @Option(names = "--depths", paramLabel = "LIST", defaultValue = "1-8", description = "Depths (hidden layers) from 1 to " + DepthSweep.MAX_DEPTH
             + " and ranges A-B, separated by commas, ascending without repeats, e.g. 1-8 or 1,2,4,8 (default: ${DEFAULT-VALUE}).")
     String depths;
-    @Option(names = "--activations", paramLabel = "LIST", defaultValue = "relu,sigmoid,tanh", description = "Some of relu, sigmoid, tanh, "
-            + "separated by commas, each once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--activations", paramLabel = "LIST", defaultValue = "relu,sigmoid,tanh", completionCandidates = Activation.Names.class,
+            description = "Some of ${COMPLETION-CANDIDATES}, separated by commas, each once (default: ${DEFAULT-VALUE}).")
     String activations;
     @Option(names = "--runs", paramLabel = "R", defaultValue = "3", description = "Nets per depth and activation, from torch seeds 0..R-1; "
             + "1 to " + MAX_RUNS + " (default: ${DEFAULT-VALUE}).")
@@ -147,7 +148,7 @@ public class depth implements StepCommand {
         Cli.require(runs >= 1 && runs <= MAX_RUNS, "--runs must be an integer from 1 to " + MAX_RUNS + ", got " + runs);
         Cli.require(width >= 1 && width <= MAX_WIDTH, "--width must be an integer from 1 to " + MAX_WIDTH + ", got " + width);
         Cli.require(jobs == null || jobs >= 1 && jobs <= MAX_JOBS, "--jobs must be an integer from 1 to " + MAX_JOBS + ", got " + jobs);
-        return new DepthSweep(DepthSweep.parseDepths(depths, "--depths"), width, DepthSweep.parseActivations(activations, "--activations"),
+        return new DepthSweep(DepthSweep.parseDepths(depths, "--depths"), width, Activation.parseList(activations, "--activations"),
                 runs, WeightInit.parse(weightInit, "--weight-init"), epochs, lr, momentum, null);
     }
 
@@ -186,10 +187,11 @@ public class depth implements StepCommand {
         double[] x = result.sweep().depths().stream().mapToDouble(Integer::doubleValue).toArray();
         var groups = new ArrayList<Charts.Spread>();
         for (Activation a : result.sweep().activations()) {
-            double[] dead = result.deadDepths(a);
+            DepthNumbers numbers = result.numbers();
+            double[] dead = numbers.deadDepths(a);
             String name = a.displayName(), zeros = name + ": 0, dead (" + dead.length + "), at the bottom";
-            groups.add(new Charts.Spread(name, name + result.fit(a).perLayer(), x, result.firstLayer(a, Stats::median),
-                    result.firstLayer(a, Stats::min), result.firstLayer(a, Stats::max), dead, zeros));
+            groups.add(new Charts.Spread(name, name + DepthResult.perLayer(numbers.fit(a)), x, numbers.firstLayer(a, Stats::median),
+                    numbers.firstLayer(a, Stats::min), numbers.firstLayer(a, Stats::max), dead, zeros));
         }
         Charts.save(Charts.spread("hidden1's gradient at the initial weights (" + result.sweep().init() + " init)",
                 "depth (hidden layers); line: median of " + Format.count(result.sweep().runs(), "run") + ", dashed: min and max",

@@ -1,5 +1,6 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
-// Vanishing gradient, step 3: record the gradients of the ReLU and the Sigmoid nets of step 2, the L2 norm of every
+// Vanishing gradient, step 3: record the gradients of the ReLU and the Sigmoid nets of step 2 (or of any activations of
+// --activations), the L2 norm of every
 // hidden layer's weight gradient in every epoch, right after the backward pass, and plot them per layer, with the
 // magnitude of the first layer's updates (what each step moved in its weights, against the 1e-3 rule of thumb).
 // Does Sigmoid show the vanishing gradient more clearly? With --from, the nets step 2 (deep) trained are read back
@@ -47,14 +48,17 @@ import study.RunFiles;
 import study.Study;
 import study.Trainer;
 
-/** Step 3: the per-layer gradient norms of the ReLU and Sigmoid nets; {@link GradnormsResult#verdict()} answers the question. */
+/** Step 3: the per-layer gradient norms of each activation's nets; {@link GradnormsResult#verdict()} answers the question. */
 @Command(name = "gradnorms", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Records the weight-gradient norm of every hidden layer in every epoch for ReLU and Sigmoid nets "
-                + "(default 3 hidden layers x 264, --runs seeds each), and what each step moved in its weights: gradnorms.csv, "
+        description = "Records the weight-gradient norm of every hidden layer in every epoch for the nets of each activation of "
+                + "--activations (default ReLU and Sigmoid; 3 hidden layers x 264, --runs seeds each), and what each step moved in its weights: gradnorms.csv, "
                 + "updates.csv, units.csv, history.csv, runs.csv, per-layer, first-layer and update plots (log axis, the 1e-3 "
                 + "update:weight rule of thumb), the first/last layer ratio and a verdict (answer.md). With --from it reads "
                 + "the nets deep trained (deep trains the same nets and records the same norms) instead of training them again.")
 public class gradnorms implements StepCommand {
+    /** Panels side by side in a figure with a panel per activation, at most. */
+    static final int COLUMNS = 3;
+
     @Mixin
     StudyOptions options = new StudyOptions();
 
@@ -146,17 +150,17 @@ public class gradnorms implements StepCommand {
                     yLabel, lines, Charts.Scale.LOG));
         }
         Charts.shareYRange(panels);
-        Charts.save(panels, panels.size(), dir.resolve("gradnorms"));
+        Charts.save(panels, Math.min(panels.size(), COLUMNS), dir.resolve("gradnorms"));
 
         var first = started.stream().map(r -> new Charts.Line(r.activation().displayName(), r.epochNumbers(), r.gradNorms(0))).toList();
-        Charts.save(Charts.lines("First hidden layer (hidden1): ReLU vs Sigmoid", "epoch", yLabel, first, Charts.Scale.LOG),
-                dir.resolve("first_layer"));
+        Charts.save(Charts.lines("First hidden layer (hidden1): " + String.join(" vs ", study.activations().stream().map(Activation::displayName)
+                .toList()), "epoch", yLabel, first, Charts.Scale.LOG), dir.resolve("first_layer"));
         return List.of(dir.resolve("gradnorms"), dir.resolve("first_layer"), plotUpdates(study, started, dir));
     }
 
     /**
-     * updates.png/.svg, a column per activation: every hidden layer's update:weight ratio per epoch with the rule of
-     * thumb's line (top) and its update norm ||W_after - W_before|| (bottom), both on a log axis.
+     * updates.png/.svg, a column per activation (a row per activation for more than {@value #COLUMNS}): every hidden layer's
+     * update:weight ratio per epoch with the rule of thumb's line, and its update norm ||W_after - W_before||, both on a log axis.
      */
     static Path plotUpdates(Study study, List<Run> started, Path dir) {
         var ratios = new ArrayList<XYChart>();
@@ -172,9 +176,15 @@ public class gradnorms implements StepCommand {
         }
         Charts.shareYRange(ratios);
         Charts.shareYRange(norms);
-        var panels = new ArrayList<XYChart>(ratios);
-        panels.addAll(norms);
-        Charts.save(panels, ratios.size(), dir.resolve("updates"));
+        var panels = new ArrayList<XYChart>();
+        if (ratios.size() <= COLUMNS) {   // ratios on top, norms below
+            panels.addAll(ratios);
+            panels.addAll(norms);
+            Charts.save(panels, ratios.size(), dir.resolve("updates"));
+        } else {                          // an activation per row: its ratio, its norm
+            for (int i = 0; i < ratios.size(); i++) panels.addAll(List.of(ratios.get(i), norms.get(i)));
+            Charts.save(panels, 2, dir.resolve("updates"));
+        }
         return dir.resolve("updates");
     }
 

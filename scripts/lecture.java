@@ -47,6 +47,7 @@ import report.LectureResult;
 import report.StepCommand;
 import speed.Background;
 import speed.Nd4jSetup;
+import study.LatentUnits;
 
 @Command(name = "lecture", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Trains the lecture's net (2 -> W -> 2 (latent) -> 2) full-batch with SGD + momentum and writes "
@@ -64,7 +65,8 @@ public class lecture implements StepCommand {
     @Option(names = "--width", paramLabel = "W", defaultValue = "264", description = "Units of the hidden layer, 1 to " + MAX_WIDTH + " (default: ${DEFAULT-VALUE}).")
     int width;
 
-    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu", description = "relu, sigmoid or tanh (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu", completionCandidates = Activation.Names.class,
+            description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String activationName;
 
     @Option(names = "--seed", paramLabel = "S", description = "Initial weights as PyTorch's after torch.manual_seed(S) (default: "
@@ -173,13 +175,10 @@ public class lecture implements StepCommand {
                 && activationName.equalsIgnoreCase("relu");
     }
 
-    /** Latent units whose ReLU output is 0 for every train point: no gradient reaches them, they never recover. */
+    /** Latent units that are dead as the activation counts them (e.g. a ReLU off for every train point); 0 where it counts saturation. */
     static int deadLatentUnits(Mlp net, Points train) {
-        if (net.activation() != Activation.RELU) return 0;
-        INDArray z = net.latent(train.features(DataType.FLOAT));
-        int dead = 0;
-        for (int unit = 0; unit < z.columns(); unit++) if (z.getColumn(unit).maxNumber().doubleValue() <= 0) dead++;
-        return dead;
+        if (net.activation().units().kind() != Activation.Units.DEAD) return 0;
+        return (int) Math.round(LatentUnits.share(net, train) * net.layer("latent").out());
     }
 
     // ---- figures ----

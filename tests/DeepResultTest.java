@@ -11,6 +11,7 @@ import nn.Activation;
 import nn.Training;
 import report.DeepResult;
 import report.Markdown;
+import study.DeepNumbers;
 import study.Run;
 import study.Stats;
 import study.Study;
@@ -54,14 +55,18 @@ class DeepResultTest {
                 finished(Activation.RELU, 1, 0.98, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 1, 0.90, 1e-5, 1e-4, 1e-3),
                 finished(Activation.RELU, 2, 0.97, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 2, 0.96, 1e-5, 1e-4, 1e-3),
                 finished(Activation.RELU, 3, 0.99, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 3, 0.50, 1e-5, 1e-4, 1e-3));
-        assertEquals(new DeepResult.Pairs(3, 0, 0), r.pairs());
+        assertEquals(new DeepNumbers.Pair(Activation.RELU, Activation.SIGMOID, 3, 0, 0), r.numbers().pairs().get(0));
         String answer = r.answer();
         assertTrue(answer.startsWith("In these runs, yes: ReLU beat Sigmoid in all 3 paired runs (same initial weights). "
                 + "But 3 runs per activation cannot prove \"always\""), answer);
         assertTrue(answer.contains("Mean test accuracy 98.0% (ReLU) vs 78.7% (Sigmoid); best 99.0% vs 96.0%, worst 97.0% vs 50.0%."), answer);
         assertTrue(answer.contains("Runs that never left chance (test accuracy <= 55%): ReLU 0 of 3, Sigmoid 1 of 3."), answer);
         assertTrue(answer.contains("was 1.00e-05 for Sigmoid vs 1.00e-02 for ReLU, 1000 times smaller"), answer);
-        assertTrue(answer.contains("each of the 4 sigmoid layers") && answer.contains("(none of the 3 ReLU runs here, but other seeds can)"), answer);
+        assertTrue(answer.contains("each of the 4 activated layers between the loss and hidden1 multiplies the gradient by its activation's "
+                + "derivative") && answer.contains("Sigmoid's derivative is at most 0.25 (at 0, less where it saturates), so each sigmoid layer shrinks "
+                + "the gradient again.") && answer.contains("(none of the 3 ReLU runs here, but other seeds can)"), answer);
+        assertTrue(answer.endsWith(" So ReLU is the better default for deep nets in these runs, but not a guarantee: an unlucky seed can leave "
+                + "either one at chance."), answer);
         assertFalse(answer.contains("Diverged"), answer);
     }
 
@@ -70,7 +75,7 @@ class DeepResultTest {
         var r = result(study(2, Activation.RELU, Activation.SIGMOID),
                 finished(Activation.RELU, 1, 0.98, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 1, 0.98, 1e-5, 1e-4, 1e-3),
                 finished(Activation.RELU, 2, 0.97, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 2, 0.97, 1e-5, 1e-4, 1e-3));
-        assertEquals(new DeepResult.Pairs(0, 0, 2), r.pairs());
+        assertEquals(new DeepNumbers.Pair(Activation.RELU, Activation.SIGMOID, 0, 0, 2), r.numbers().pairs().get(0));
         assertTrue(r.answer().startsWith("Neither: all 2 paired runs (same initial weights) ended at the same test accuracy. "), r.answer());
     }
 
@@ -81,8 +86,8 @@ class DeepResultTest {
                 finished(Activation.RELU, 1, 0.50, 0, 0, 0), finished(Activation.SIGMOID, 1, 0.90, 1e-5, 1e-4, 1e-3),
                 finished(Activation.RELU, 2, 0.98, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 2, 0.91, 1e-5, 1e-4, 1e-3),
                 finished(Activation.RELU, 3, 0.98, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 3, 0.98, 1e-5, 1e-4, 1e-3));
-        assertEquals(new DeepResult.Pairs(1, 1, 1), r.pairs());
-        assertEquals(1, r.summaries().get(Activation.RELU).atChance());
+        assertEquals(new DeepNumbers.Pair(Activation.RELU, Activation.SIGMOID, 1, 1, 1), r.numbers().pairs().get(0));
+        assertEquals(1, r.numbers().summaries().get(Activation.RELU).atChance());
         String answer = r.answer();
         assertTrue(answer.startsWith("No, not always: Sigmoid beat ReLU in 1 of 3 paired runs (same initial weights), ReLU won 1, 1 tied. "), answer);
         assertTrue(answer.contains("ReLU 1 of 3, Sigmoid 0 of 3.") && answer.contains("(1 of the 3 ReLU runs here)"), answer);
@@ -94,9 +99,9 @@ class DeepResultTest {
         var r = result(study(2, Activation.RELU, Activation.SIGMOID),
                 diverged(Activation.RELU, 1, 4), finished(Activation.SIGMOID, 1, 0.90, 1e-5, 1e-4, 1e-3),
                 finished(Activation.RELU, 2, 0.98, 1e-2, 1e-2, 1e-2), finished(Activation.SIGMOID, 2, 0.91, 1e-5, 1e-4, 1e-3));
-        assertEquals(new DeepResult.Pairs(1, 0, 0), r.pairs());
+        assertEquals(new DeepNumbers.Pair(Activation.RELU, Activation.SIGMOID, 1, 0, 0), r.numbers().pairs().get(0));
         assertEquals(List.of(r.runs().get(0)), r.diverged());
-        assertEquals(Stats.of(0.98), r.summaries().get(Activation.RELU).testAccuracy());
+        assertEquals(Stats.of(0.98), r.numbers().summaries().get(Activation.RELU).testAccuracy());
         assertTrue(r.answer().contains(" Diverged (loss NaN, infinite or above 10^6): ReLU 1, Sigmoid 0."), r.answer());
         assertTrue(r.table().contains("relu          2  98.0% ± 0.0%"), r.table());
         var md = new Markdown(Path.of("out"));
@@ -110,7 +115,7 @@ class DeepResultTest {
         assertTrue(none.answer().startsWith("No pair of runs finished for both activations, so no paired comparison is possible. "), none.answer());
         var only = result(study(2, Activation.SIGMOID), finished(Activation.SIGMOID, 1, 0.9, 1, 1, 1), finished(Activation.SIGMOID, 2, 0.5, 1, 1, 1));
         assertEquals("Only Sigmoid was trained (--activation), so there is nothing to compare: its mean test accuracy was 70.0% over 2 runs, "
-                + "1 at chance. Run without --activation to compare ReLU and Sigmoid.", only.answer());
+                + "1 at chance. Run without --activation to compare ReLU and Sigmoid (or name more with --activations).", only.answer());
     }
 
     /** The console, answer.md and report.md carry the one answer. */
@@ -164,19 +169,19 @@ class DeepResultTest {
                 withUnits(Activation.SIGMOID, 2, 0.5, rows(10, 0, null, new double[] {1e-6, 1e-5, 1e-4}), rows(10, 0, null, new double[] {0, 0.03, 0.05})));
         var latent = Map.of("relu run 1 (seed 0)", 1.0, "sigmoid run 1 (seed 0)", 0.5, "sigmoid run 2 (seed 1)", 1.0);
         var r = DeepResult.of(study(2, Activation.RELU, Activation.SIGMOID), runs, latent, DIR, List.of());
-        DeepResult.Units relu = r.units().get(Activation.RELU);
+        DeepNumbers.UnitShares relu = r.numbers().units().get(Activation.RELU);
         assertEquals(Run.DEAD_FRACTION, relu.measure());
         assertEquals(List.of(1, 1), List.of(relu.leftChance(), relu.atChance()));
         org.junit.jupiter.api.Assertions.assertArrayEquals(new double[] {0.1, 1.0, 0.3}, relu.medianShareAtChance());
         assertEquals(List.of(1.0, Double.NaN), List.of(relu.latentAtChance(), relu.latentLeftChance()));
-        DeepResult.Stuck stuck = relu.stuck().get(0);
+        DeepNumbers.Stuck stuck = relu.stuck().get(0);
         assertEquals(List.of(1, 4, 4), List.of(stuck.deadLayer(), stuck.deadFrom(), stuck.noGradientFrom()));
         String answer = r.answer();
-        assertTrue(answer.contains(" Dead units (units.csv: a unit is dead when its output is 0 for every training point; the hidden layers in "
-                + "the last epoch, the 2-unit latent layer after training), median over the 1 run that left chance: hidden1 2.0%, hidden2 30.0%, "
+        assertTrue(answer.contains(" Dead ReLU units (units.csv: a unit is dead when its output is 0 for every training point; the hidden layers "
+                + "in the last epoch, the 2-unit latent layer after training), median over the 1 run that left chance: hidden1 2.0%, hidden2 30.0%, "
                 + "hidden3 10.0%; over the 1 run at chance: hidden1 10.0%, hidden2 100.0%, hidden3 30.0%, latent 100.0%. At chance: ReLU run 1 "
-                + "(seed 0): every unit of hidden2 was dead from epoch 4 on (the first epoch its dead share reached 100%), so no gradient passed "
-                + "below it; after training 2 of its 2 latent ReLUs were dead. So ReLU"), answer);
+                + "(seed 0): every unit of hidden2 was dead from epoch 4 on (the first epoch its dead share reached 100%), so (almost) no gradient "
+                + "passed below it; after training 2 of its 2 latent ReLUs were dead. Saturated sigmoid outputs"), answer);
         assertTrue(answer.contains(" Saturated sigmoid outputs (units.csv: (point, unit) pairs with h(1 - h) < 0.01, a derivative below 1/25 of its "
                 + "peak 0.25; the hidden layers in the last epoch, the 2-unit latent layer after training), median over the 1 run that left chance: "
                 + "hidden1 0.0%, hidden2 1.0%, hidden3 0.0%, latent 50.0%; over the 1 run at chance: hidden1 0.0%, hidden2 3.0%, hidden3 5.0%, "
@@ -192,28 +197,29 @@ class DeepResultTest {
         String unmeasured = DeepResult.of(study(2, Activation.RELU, Activation.SIGMOID), runs, DIR, List.of()).answer();
         assertTrue(unmeasured.contains("hidden2 3.0%, hidden3 5.0%. So the stuck Sigmoid runs are not saturated in their hidden layers: those "
                 + "sigmoids sit near the middle, and the factor of at most 0.25 per layer alone starves hidden1."), unmeasured);
-        assertTrue(unmeasured.contains("so no gradient passed below it. So ReLU"), unmeasured);
+        assertTrue(unmeasured.contains("so (almost) no gradient passed below it. Saturated sigmoid outputs"), unmeasured);
     }
 
     /** A stuck ReLU run whose hidden layers were cut off from above, or still got a gradient; much saturation is a cause. */
     @Test
     void theOtherWaysOfBeingStuckAndMuchSaturation() {
         double[] alive = {0.1, 0.2, 0.4};
-        var cut = DeepResult.Stuck.of(withUnits(Activation.RELU, 3, 0.5, rows(10, 7, new double[] {1e-3, 1e-3, 1e-3}, new double[] {0, 0, 0}),
+        var cut = DeepNumbers.Stuck.of(withUnits(Activation.RELU, 3, 0.5, rows(10, 7, new double[] {1e-3, 1e-3, 1e-3}, new double[] {0, 0, 0}),
                 rows(10, 0, null, alive)), 1.0);
         assertEquals(List.of(-1, -1, 7), List.of(cut.deadLayer(), cut.deadFrom(), cut.noGradientFrom()));
         assertEquals("ReLU run 3 (seed 2): from epoch 7 on, no gradient reached any hidden layer (every norm exactly 0), although no hidden layer "
                 + "had died (in the last epoch 40.0% of hidden3's units were dead, the most of any hidden layer), so the gradient was cut above "
-                + "them, at the latent layer's 2 ReLUs, off for every point; after training 2 of its 2 latent ReLUs were dead", cut.describe());
-        var flowing = DeepResult.Stuck.of(withUnits(Activation.RELU, 1, 0.5, rows(10, 9, new double[] {0, 0, 0}, new double[] {1e-9, 1e-9, 1e-9}),
+                + "them, at the latent layer's 2 ReLUs, off for every point; after training 2 of its 2 latent ReLUs were dead", DeepResult.describe(cut));
+        var flowing = DeepNumbers.Stuck.of(withUnits(Activation.RELU, 1, 0.5, rows(10, 9, new double[] {0, 0, 0}, new double[] {1e-9, 1e-9, 1e-9}),
                 rows(10, 0, null, alive)), Double.NaN);
         assertEquals(-1, flowing.noGradientFrom());
         assertEquals("ReLU run 1 (seed 0): its hidden layers still got a gradient in the last epoch (in the last epoch 40.0% of hidden3's units were "
-                + "dead, the most of any hidden layer)", flowing.describe());
+                + "dead, the most of any hidden layer)", DeepResult.describe(flowing));
 
         var saturated = DeepResult.of(study(1, Activation.SIGMOID), List.of(withUnits(Activation.SIGMOID, 1, 0.5,
                 rows(10, 0, null, new double[] {1e-6, 1e-5, 1e-4}), rows(10, 0, null, new double[] {0.5, 0.2, 0.1}))), DIR, List.of());
-        assertTrue(saturated.answer().endsWith(" Run without --activation to compare ReLU and Sigmoid. Saturated sigmoid outputs (units.csv: (point, "
+        assertTrue(saturated.answer().endsWith(" Run without --activation to compare ReLU and Sigmoid (or name more with --activations). Saturated "
+                + "sigmoid outputs (units.csv: (point, "
                 + "unit) pairs with h(1 - h) < 0.01, a derivative below 1/25 of its peak 0.25; the hidden layers in the last epoch, the 2-unit latent "
                 + "layer after training), median over the 1 run at chance: hidden1 50.0%, hidden2 20.0%, hidden3 10.0%. A saturated sigmoid passes "
                 + "back almost nothing, which shrinks the gradient further."), saturated.answer());

@@ -104,7 +104,7 @@ class DeepScriptTest {
         RunFiles.Recorded written = RunFiles.read(out, "test");
         assertEquals(result.study(), written.study());
         RunFilesTest.assertSameRuns(result.runs(), written.runs());
-        assertEquals(List.of(Activation.RELU, Activation.SIGMOID), List.copyOf(result.summaries().keySet()));
+        assertEquals(List.of(Activation.RELU, Activation.SIGMOID), List.copyOf(result.numbers().summaries().keySet()));
     }
 
     /** Nets trained side by side on threads give the numbers each gives alone, and the files keep the plan's order. */

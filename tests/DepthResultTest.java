@@ -12,6 +12,7 @@ import nn.Activation;
 import nn.WeightInit;
 import report.DepthResult;
 import report.Markdown;
+import study.DepthNumbers;
 import study.DepthSweep;
 
 /** The depth sweep's answer and fits on hand-made norms, whose factors per layer are known exactly. */
@@ -63,19 +64,19 @@ class DepthResultTest {
         DepthResult result = handMade(WeightInit.TORCH, List.of(1, 2, 3, 4), List.of(Activation.RELU, Activation.SIGMOID));
         assertEquals(List.of(Activation.RELU, Activation.RELU), result.nets().subList(0, 2).stream().map(DepthSweep.Net::activation).toList());
         assertEquals(List.of(1, 1, 2), result.nets().subList(0, 3).stream().map(DepthSweep.Net::depth).toList(), "sorted by activation, depth, run");
-        DepthResult.Fit relu = result.fit(Activation.RELU), sigmoid = result.fit(Activation.SIGMOID);
+        DepthNumbers.Fit relu = result.numbers().fit(Activation.RELU), sigmoid = result.numbers().fit(Activation.SIGMOID);
         assertEquals(0.5, relu.factor(), 1e-12);
         assertEquals(7, relu.points());
         assertEquals(1, relu.dead());
         assertEquals(8, relu.nets());
         assertEquals(0.25, sigmoid.factor(), 1e-12);
         assertEquals(0, sigmoid.dead());
-        assertEquals(1.0, result.fits().get(WeightInit.KAIMING).get(Activation.RELU).factor(), 1e-12);
-        assertEquals(0.9, result.fits().get(WeightInit.XAVIER).get(Activation.RELU).factor(), 1e-12);
-        assertEquals(0.0, result.firstLayer(Activation.RELU, 4).min());
-        assertEquals(0.1 * 0.125 / 2, result.firstLayer(Activation.RELU, 4).median(), 1e-15);
-        assertEquals(List.of(4.0), java.util.Arrays.stream(result.deadDepths(Activation.RELU)).boxed().toList());
-        assertEquals(": \u00d70.50 per layer", relu.perLayer());
+        assertEquals(1.0, result.numbers().fits().get(WeightInit.KAIMING).get(Activation.RELU).factor(), 1e-12);
+        assertEquals(0.9, result.numbers().fits().get(WeightInit.XAVIER).get(Activation.RELU).factor(), 1e-12);
+        assertEquals(0.0, result.numbers().firstLayer(Activation.RELU, 4).min());
+        assertEquals(0.1 * 0.125 / 2, result.numbers().firstLayer(Activation.RELU, 4).median(), 1e-15);
+        assertEquals(List.of(4.0), java.util.Arrays.stream(result.numbers().deadDepths(Activation.RELU)).boxed().toList());
+        assertEquals(": \u00d70.50 per layer", DepthResult.perLayer(relu));
         assertNull(result.failure());
     }
 
@@ -124,8 +125,8 @@ class DepthResultTest {
         assertTrue(tanhOnly.contains("ReLU was not in --activations"), tanhOnly);
 
         DepthResult one = handMade(WeightInit.TORCH, List.of(3), List.of(Activation.RELU, Activation.SIGMOID));
-        assertTrue(Double.isNaN(one.fit(Activation.RELU).slope()));
-        assertEquals("", one.fit(Activation.RELU).perLayer());
+        assertTrue(Double.isNaN(one.numbers().fit(Activation.RELU).slope()));
+        assertEquals("", DepthResult.perLayer(one.numbers().fit(Activation.RELU)));
         assertTrue(one.answer().startsWith("Only depth 3 was run, so there is no trend to fit"), one.answer());
     }
 
@@ -146,7 +147,7 @@ class DepthResultTest {
         var md = new Markdown(DIR.getParent());
         result.markdown(md);
         String text = md.toString();
-        assertTrue(text.contains("Settings: `depths 1-4 x 264 units, relu, sigmoid, 2 runs each (seeds 0..1), torch init, 5 epochs"), text);
+        assertTrue(text.contains("Settings: `depths 1-4 x 264 units, relu and sigmoid, 2 runs each (seeds 0..1), torch init, 5 epochs"), text);
         assertTrue(text.contains("![depth: depth.png](depth/depth.png)") && text.contains("[depth.csv](depth/depth.csv)"), text);
         assertTrue(text.contains("| ReLU | 4 | 6.250e-03 | 0.000e+00 | 1.250e-02 | 1 of 2 |"), text);
         assertTrue(text.contains("| torch (this run) | 0.500 (1 dead) | 0.250 |"), text);
@@ -161,7 +162,7 @@ class DepthResultTest {
         assertEquals(List.of(5), DepthSweep.parseDepths("5-5", "--depths"));
         assertEquals("1-8", DepthSweep.depthsText(List.of(1, 2, 3, 4, 5, 6, 7, 8)));
         assertEquals("1, 2, 4", DepthSweep.depthsText(List.of(1, 2, 4)));
-        assertEquals(List.of(Activation.TANH, Activation.RELU), DepthSweep.parseActivations("tanh,ReLU", "--activations"));
+        assertEquals(List.of(Activation.TANH, Activation.RELU), Activation.parseList("tanh,ReLU", "--activations"));
         var sweep = sweep(List.of(1, 3), List.of(Activation.RELU, Activation.TANH), WeightInit.XAVIER);
         assertEquals(2 * 2 * 2, sweep.nets());
         assertEquals(List.of(3, 3, 3, 3, 1, 1, 1, 1), sweep.jobs().stream().map(DepthSweep.Job::depth).toList(), "the deepest first");

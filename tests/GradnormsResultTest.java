@@ -64,7 +64,7 @@ class GradnormsResultTest {
         var s = r.layerStats().get(Activation.RELU);
         assertEquals(0, s.ratios());
         assertEquals(10, s.undefined());
-        assertTrue(r.verdict().endsWith(" 10 ReLU epochs had no gradient at all in hidden3 (the ReLUs above it were off for every input, "
+        assertTrue(r.verdict().endsWith(" 10 ReLU epochs had no gradient at all in hidden3 (the units above it were off for every input, "
                 + "so nothing came back) and are left out of the ratio."), r.verdict());
         assertTrue(r.table().contains("epochs without a last-layer gradient left out: relu 10;"), r.table());
     }

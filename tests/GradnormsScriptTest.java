@@ -139,7 +139,10 @@ class GradnormsScriptTest {
         assertBadInput(out, "--lr", "--lr", "NaN", "--out", o);
         assertBadInput(out, "--momentum", "--momentum", "1", "--out", o);
         assertBadInput(out, "--depth", "--depth", "0", "--out", o);
-        assertBadInput(out, "--activation", "--activation", "tanh", "--out", o);
+        assertBadInput(out, "--activation must be relu, sigmoid, tanh, leaky_relu or gelu, got 'swish'", "--activation", "swish", "--out", o);
+        assertBadInput(out, "--activations must be relu, sigmoid, tanh, leaky_relu or gelu, got 'elu'", "--activations", "relu,elu", "--out", o);
+        assertBadInput(out, "at most once", "--activations", "relu,relu", "--out", o);
+        assertBadInput(out, "--activation and --activations", "--activation", "relu", "--activations", "relu,tanh", "--out", o);
         assertBadInput(out, "--runs", "--runs", "0", "--out", o);
         assertBadInput(out, "--train needs --test", "--train", TRAIN.toString(), "--out", o);
         assertBadInput(out, "--runs must be 1 with --init", "--init", INIT.toString(), "--width", "16", "--runs", "2", "--out", o);

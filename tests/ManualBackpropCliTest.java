@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import backprop.GradientCheck;
 import backprop.TwoLayerNet;
 import cli.Cli;
 import data.Npz;
@@ -101,9 +102,9 @@ class ManualBackpropCliTest {
     void backwardsResultHoldsTheCheckAndItsMarkdownTheTableAndVerdict(@TempDir Path dir) {
         BackwardResult result = Cli.parse(new backward(), "--init", SMALL_INIT, "--train", SMALL_TRAIN).run();
         assertTrue(result.passed(), result.toString());
-        assertEquals(List.of("dW1", "db1", "dW2", "db2"), result.checks().stream().map(BackwardResult.Check::gradient).toList());
+        assertEquals(List.of("dW1", "db1", "dW2", "db2"), result.checks().stream().map(GradientCheck.Compared::gradient).toList());
         assertArrayEquals(new long[] {5, 2}, result.checks().get(0).shape());
-        for (BackwardResult.Check c : result.checks()) {
+        for (GradientCheck.Compared c : result.checks()) {
             assertTrue(c.autodiffError() < 1e-12 && c.numericError() < 1e-6, c.toString());
         }
         var md = new Markdown(dir);
@@ -116,7 +117,7 @@ class ManualBackpropCliTest {
         assertTrue(result.text().contains(result.verdict()), "the console says it in the same words");
 
         var failed = new BackwardResult(5, "test", 200, 0.5, 1e-6, 1e-6,
-                List.of(new BackwardResult.Check("dW1", new long[] {5, 2}, 1, 1e-3, 1, Double.NaN)), null);
+                List.of(new GradientCheck.Compared("dW1", new long[] {5, 2}, 1, 1e-3, 1, Double.NaN)), null);
         assertFalse(failed.passed());
         assertTrue(failed.verdict().startsWith("FAIL: a relative error exceeds 1e-06"), failed.verdict());
     }
@@ -124,7 +125,7 @@ class ManualBackpropCliTest {
     @Test
     void backwardExitsOneWhenTheCheckFails() {
         var failed = new BackwardResult(5, "test", 200, 0.5, 1e-6, 1e-6,
-                List.of(new BackwardResult.Check("dW1", new long[] {5, 2}, 1, 1e-3, 1, 1e-3)), null);
+                List.of(new GradientCheck.Compared("dW1", new long[] {5, 2}, 1, 1e-3, 1, 1e-3)), null);
         ScriptRun r = ScriptRun.of(() -> new backward() {
             @Override
             public BackwardResult run() {

@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.LogSoftMax;
 import org.nd4j.linalg.factory.Nd4j;
+import backprop.GradientCheck;
 import backprop.ManualBackprop.Forward;
 import backprop.ManualBackprop.Gradients;
 import backprop.ManualBackprop;
@@ -101,8 +102,8 @@ class ManualBackpropTest {
         net.b1().assign(Nd4j.linspace(DataType.DOUBLE, -0.3, 0.3, 7));
         INDArray X = data.features(DataType.DOUBLE), E = data.oneHot(2, DataType.DOUBLE);
         Gradients hand = gradients(net, X, E);
-        Map<String, INDArray> autodiff = backward.sameDiffGradients(net, X, E);
-        Map<String, INDArray> numeric = backward.finiteDifferences(net, X, E, 1e-6).toMap();
+        Map<String, INDArray> autodiff = GradientCheck.autodiff(net.toMap(), backward.graph(X, E));
+        Map<String, INDArray> numeric = GradientCheck.finiteDifferences(net.toMap(), backward.loss(X, E), 1e-6);
         hand.toMap().forEach((key, ours) -> {
             assertTrue(relativeError(ours, autodiff.get(key)) < 1e-12, "SameDiff d" + key);
             assertTrue(relativeError(ours, numeric.get(key)) < 1e-7, "finite differences d" + key);
@@ -117,7 +118,7 @@ class ManualBackpropTest {
         TwoLayerNet net = TwoLayerNet.heNormal(1, 4, DataType.DOUBLE);
         net.b1().assign(0.5);
         Map<String, INDArray> hand = gradients(net, X, E).toMap();
-        Map<String, INDArray> numeric = backward.finiteDifferences(net, X, E, 1e-6).toMap();
+        Map<String, INDArray> numeric = GradientCheck.finiteDifferences(net.toMap(), backward.loss(X, E), 1e-6);
         for (String key : TwoLayerNet.KEYS) {
             assertArrayEquals(flat(numeric.get(key)), flat(hand.get(key)), 1e-8, "d" + key);
         }

@@ -1,87 +1,62 @@
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import backprop.GradientCheck;
 import data.Points;
 import nn.Activation;
 import nn.Linear;
 import nn.Mlp;
 
 /**
- * Every weight and bias gradient of Mlp.backward against ND4J's SameDiff autodiff on the same graph and weights,
- * and against central finite differences, all in double precision.
+ * Every weight and bias gradient of Mlp.backward, for every activation, against ND4J's SameDiff autodiff on the same graph
+ * and weights (each activation in its entry's reference form) and against central finite differences, all in double
+ * precision, by the same GradientCheck that checks the hand-written backprop.
  */
 class MlpGradientTest {
     static final Points TRAIN = Points.readCsv(Path.of("tests", "fixtures", "moons_n1000_noise0.2_seed42_train.csv"), "fixture");
     /** 150 points: finite differences need many passes, and fewer points make a ReLU kink inside +-h less likely. */
     static final Points SMALL = Points.readCsv(Path.of("tests", "fixtures", "moons_n200_noise0.1_seed0_train.csv"), "fixture");
 
-    /** The same network built in SameDiff; returns the gradient of the mean cross-entropy per parameter name. */
-    static Map<String, INDArray> sameDiffGradients(Mlp net, INDArray x, Points data) {
-        SameDiff sd = SameDiff.create();
-        SDVariable a = sd.constant("x", x);
-        var names = new java.util.ArrayList<String>();
-        for (int i = 0; i < net.layers().size(); i++) {
-            Linear layer = net.layers().get(i);
-            SDVariable w = sd.var(layer.name() + ".weight", layer.weight().dup());
-            SDVariable b = sd.var(layer.name() + ".bias", layer.bias().dup());
-            names.add(w.name());
-            names.add(b.name());
-            SDVariable z = sd.mmul(a, w, false, true, false).add(b);
-            boolean last = i == net.layers().size() - 1;
-            a = last ? z : switch (net.activation()) {
-                case RELU -> sd.nn().relu(z, 0);
-                case SIGMOID -> sd.nn().sigmoid(z);
-                case TANH -> sd.math().tanh(z);
-            };
-        }
-        SDVariable oneHot = sd.constant("onehot", data.oneHot(2, DataType.DOUBLE));
-        SDVariable loss = oneHot.mul(sd.nn().logSoftmax(a)).sum(1).mean().neg();
-        sd.setLossVariables(loss);
-        // SameDiff prints a line per differentiated op to System.out: kept out of the test log
-        PrintStream out = System.out;
-        System.setOut(new PrintStream(OutputStream.nullOutputStream()));
-        try {
-            return sd.calculateGradients(new HashMap<>(), names.toArray(new String[0]));
-        } finally {
-            System.setOut(out);
-        }
-    }
-
-    static double loss(Mlp net, INDArray x, Points data) {
-        return net.evaluate(x, data.y()).loss();
-    }
-
-    /** Central differences of the loss for every element of every parameter. */
-    static Map<String, INDArray> finiteDifferenceGradients(Mlp net, INDArray x, Points data) {
-        double h = 1e-7;
-        var grads = new HashMap<String, INDArray>();
+    /** The net's parameters by PyTorch's names ({@code hidden1.weight}, ...): the arrays themselves. */
+    static Map<String, INDArray> parameters(Mlp net) {
+        var parameters = new LinkedHashMap<String, INDArray>();
         for (Linear layer : net.layers()) {
-            for (var entry : Map.of(".weight", layer.weight(), ".bias", layer.bias()).entrySet()) {
-                INDArray p = entry.getValue();
-                INDArray g = p.dup(p.ordering());   // same layout, so buffer index k is the same element in both
-                for (long k = 0; k < p.length(); k++) {
-                    double saved = p.data().getDouble(k);
-                    p.data().put(k, saved + h);
-                    double up = loss(net, x, data);
-                    p.data().put(k, saved - h);
-                    double down = loss(net, x, data);
-                    p.data().put(k, saved);
-                    g.data().put(k, (up - down) / (2 * h));
-                }
-                grads.put(layer.name() + entry.getKey(), g);
-            }
+            parameters.put(layer.name() + ".weight", layer.weight());
+            parameters.put(layer.name() + ".bias", layer.bias());
         }
-        return grads;
+        return parameters;
+    }
+
+    /** The same network in SameDiff, each activation by its entry's reference form: the mean cross-entropy of the logits. */
+    static GradientCheck.Graph graph(Mlp net, INDArray x, Points data) {
+        return (sd, p) -> {
+            SDVariable a = sd.constant("x", x);
+            for (int i = 0; i < net.layers().size(); i++) {
+                String name = net.layers().get(i).name();
+                SDVariable z = sd.mmul(a, p.get(name + ".weight"), false, true, false).add(p.get(name + ".bias"));
+                a = i == net.layers().size() - 1 ? z : net.activation().reference(sd, z);
+            }
+            SDVariable oneHot = sd.constant("onehot", data.oneHot(2, DataType.DOUBLE));
+            return oneHot.mul(sd.nn().logSoftmax(a)).sum(1).mean().neg();
+        };
+    }
+
+    /** The loss of the net with {@code parameters} (a copy of it per thread, loaded with them): what finite differences nudge. */
+    static ToDoubleFunction<Map<String, INDArray>> lossOf(Mlp net, INDArray x, Points data) {
+        ThreadLocal<Mlp> probes = ThreadLocal.withInitial(() -> net.sameLayers(DataType.DOUBLE));
+        return parameters -> {
+            Mlp probe = probes.get();
+            probe.loadStateDict(parameters, "test");
+            return probe.evaluate(x, data.y()).loss();
+        };
     }
 
     static void assertGradientsEqual(Mlp net, Map<String, INDArray> expected, double absTol, double relTol, String what) {
@@ -110,11 +85,11 @@ class MlpGradientTest {
     static void check(Mlp net, boolean finiteDifferences) {
         INDArray x = TRAIN.features(DataType.DOUBLE);
         net.backward(x, TRAIN.y());
-        assertGradientsEqual(net, sameDiffGradients(net, x, TRAIN), 1e-12, 1e-9, "SameDiff");
+        assertGradientsEqual(net, GradientCheck.autodiff(parameters(net), graph(net, x, TRAIN)), 1e-12, 1e-9, "SameDiff");
         if (finiteDifferences) {
             x = SMALL.features(DataType.DOUBLE);
             net.backward(x, SMALL.y());
-            assertGradientsEqual(net, finiteDifferenceGradients(net, x, SMALL), 1e-7, 1e-5, "finite differences");
+            assertGradientsEqual(net, GradientCheck.finiteDifferences(parameters(net), lossOf(net, x, SMALL), 1e-7), 1e-7, 1e-5, "finite differences");
         }
     }
 
@@ -141,9 +116,34 @@ class MlpGradientTest {
     }
 
     @Test
+    void deepLeakyReluGradients() {
+        check(Mlp.deep(3, 264, Activation.LEAKY_RELU, DataType.DOUBLE).initLikeTorch(2), false);
+        check(Mlp.deep(3, 12, Activation.LEAKY_RELU, DataType.DOUBLE).initLikeTorch(3), true);
+    }
+
+    /** GELU's derivative takes its input, which the net keeps for it. */
+    @Test
+    void deepGeluGradients() {
+        check(Mlp.deep(3, 264, Activation.GELU, DataType.DOUBLE).initLikeTorch(2), false);
+        check(Mlp.deep(3, 12, Activation.GELU, DataType.DOUBLE).initLikeTorch(3), true);
+    }
+
+    /** Every activation's float net (its Java loops) gives its double net's gradients to float precision. */
+    @Test
+    void floatLoopsGiveTheFormulasGradients() {
+        for (Activation a : Activation.values()) {
+            Mlp doubles = Mlp.deep(3, 24, a, DataType.DOUBLE).initLikeTorch(5), floats = Mlp.deep(3, 24, a, DataType.FLOAT).initLikeTorch(5);
+            doubles.backward(SMALL.features(DataType.DOUBLE), SMALL.y());
+            floats.backward(SMALL.features(DataType.FLOAT), SMALL.y());
+            double error = GradientCheck.relativeError(floats.gradients(), doubles.gradients());
+            assertTrue(error < 1e-5, a + ": float gradients " + error + " from the double ones (relative)");
+        }
+    }
+
+    @Test
     void lossAtPyTorchInitIsTheFixturesFirstLoss() {
         // sanity link between the two worlds: epoch 0 of torch_run_lecture_seed1.csv
         Mlp net = Mlp.lecture(264, Activation.RELU, DataType.FLOAT).initLikeTorch(1);
-        assertEquals(0.6922711133956909, loss(net, TRAIN.features(DataType.FLOAT), TRAIN), 1e-6);
+        assertEquals(0.6922711133956909, net.evaluate(TRAIN.features(DataType.FLOAT), TRAIN.y()).loss(), 1e-6);
     }
 }

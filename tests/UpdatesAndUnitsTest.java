@@ -18,6 +18,7 @@ import cli.Cli;
 import nn.Activation;
 import plot.Charts;
 import report.DeepResult;
+import study.DeepNumbers;
 
 /**
  * updates.csv and units.csv of deep and gradnorms against PyTorch 1.13: from the same initial weights and data, 100
@@ -123,9 +124,9 @@ class UpdatesAndUnitsTest {
     void aStuckReluRunIsExplainedByItsUnits() throws IOException {
         Path out = tmp.resolve("d");
         DeepResult result = Cli.parse(new deep(), "--seed", "5", "--runs", "1", "--epochs", "30", "--out", out.toString()).run();
-        DeepResult.Units relu = result.units().get(Activation.RELU);
+        DeepNumbers.UnitShares relu = result.numbers().units().get(Activation.RELU);
         assertEquals(1, relu.atChance());
-        DeepResult.Stuck stuck = relu.stuck().get(0);
+        DeepNumbers.Stuck stuck = relu.stuck().get(0);
         assertEquals(List.of(-1, -1, 15), List.of(stuck.deadLayer(), stuck.deadFrom(), stuck.noGradientFrom()));
         String answer = result.answer();
         assertTrue(answer.contains("At chance: ReLU run 1 (seed 5): from epoch 15 on, no gradient reached any hidden layer (every norm exactly 0), "
@@ -133,7 +134,7 @@ class UpdatesAndUnitsTest {
         assertTrue(answer.contains("so the gradient was cut above them, at the latent layer's 2 ReLUs, off for every point; after training 2 of "
                 + "its 2 latent ReLUs were dead."), answer);
         assertEquals(1.0, relu.latentAtChance());
-        assertTrue(answer.contains(" Dead units (units.csv: a unit is dead when its output is 0 for every training point; the hidden layers in "
+        assertTrue(answer.contains(" Dead ReLU units (units.csv: a unit is dead when its output is 0 for every training point; the hidden layers in "
                 + "the last epoch, the 2-unit latent layer after training), median over the 1 run at chance: hidden1 "), answer);
         assertTrue(answer.contains(" Saturated sigmoid outputs (units.csv: (point, unit) pairs with h(1 - h) < 0.01, a derivative below 1/25 of "
                 + "its peak 0.25; the hidden layers in the last epoch, the 2-unit latent layer after training), median over the 1 run at chance: "

@@ -76,6 +76,11 @@ public record TwoLayerNet(INDArray W1, INDArray b1, INDArray W2, INDArray b2) {
                 W2.castTo(type).dup('c'), b2.castTo(type).reshape(b2.length()).dup('c'));
     }
 
+    /** The net whose parameters are {@code parameters} by key (W1, b1, W2, b2), the arrays themselves, as {@link #toMap} gives them. */
+    public static TwoLayerNet of(Map<String, INDArray> parameters) {
+        return new TwoLayerNet(parameters.get("W1"), parameters.get("b1"), parameters.get("W2"), parameters.get("b2"));
+    }
+
     /** An independent copy in {@code type}. */
     public TwoLayerNet copy(DataType type) {
         return of(W1, b1, W2, b2, type);

@@ -17,12 +17,14 @@ import nn.Activation;
 import study.Study;
 import study.Trainer;
 
-/** The options of a ReLU-vs-Sigmoid study ({@code deep}, {@code gradnorms}) as a picocli mixin, and their checks. */
+/** The options of a study of activations ({@code deep}, {@code gradnorms}) as a picocli mixin, and their checks. */
 public class StudyOptions {
     static final int MAX_WIDTH = 4096;
     static final int MAX_DEPTH = 64;
     static final int MAX_RUNS = 1000;
     static final int MAX_JOBS = 256;
+    /** The sheet's two: ReLU and Sigmoid. */
+    static final String DEFAULT_ACTIVATIONS = "relu,sigmoid";
 
     @Mixin
     SgdOptions sgd;
@@ -33,7 +35,12 @@ public class StudyOptions {
     @Option(names = "--depth", paramLabel = "N", defaultValue = "3", description = "Hidden layers hidden1..hiddenN, 1 to " + MAX_DEPTH + " (default: ${DEFAULT-VALUE}, as the sheet asks).")
     int depth;
 
-    @Option(names = "--activation", paramLabel = "NAME", description = "relu or sigmoid: train only this one (default: both).")
+    @Option(names = "--activations", paramLabel = "LIST", completionCandidates = Activation.Names.class, description = "The activations "
+            + "to compare, separated by commas, each once: some of ${COMPLETION-CANDIDATES} (default: " + DEFAULT_ACTIVATIONS + ", the sheet's).")
+    String activations;
+
+    @Option(names = "--activation", paramLabel = "NAME", completionCandidates = Activation.Names.class, description = "Train only this "
+            + "one of ${COMPLETION-CANDIDATES} (the same as --activations NAME).")
     String activation;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Run r starts from torch.manual_seed(S + r - 1)'s weights, S >= 0 (default: ${DEFAULT-VALUE}).")
@@ -66,7 +73,8 @@ public class StudyOptions {
     /** The options as they were given, e.g. {@code --depth 3 --width 264 --runs 5 --seed 0 --epochs 1000 ...}. */
     @Override
     public String toString() {
-        return "--depth " + depth + " --width " + width + (activation != null ? " --activation " + activation : "") + " --runs "
+        return "--depth " + depth + " --width " + width + (activation != null ? " --activation " + activation : "")
+                + (activations != null ? " --activations " + activations : "") + " --runs "
                 + (runs != null ? runs : "(default)") + " --seed " + seed + " " + sgd + (init != null ? " --init " + init : "")
                 + (train != null ? " --train " + train + " --test " + test : "") + (jobs != null ? " --jobs " + jobs : "");
     }
@@ -80,7 +88,10 @@ public class StudyOptions {
         Cli.require(width >= 1 && width <= MAX_WIDTH, "--width must be an integer from 1 to " + MAX_WIDTH + ", got " + width);
         Cli.require(depth >= minDepth && depth <= MAX_DEPTH, "--depth must be an integer from " + minDepth + " to " + MAX_DEPTH
                 + " (hidden layers before the latent one), got " + depth);
-        List<Activation> activations = activation == null ? List.of(Activation.RELU, Activation.SIGMOID) : List.of(activation(activation));
+        Cli.require(activation == null || activations == null, "--activation and --activations: give one of them (--activation NAME "
+                + "is --activations NAME)");
+        List<Activation> activations = activation != null ? List.of(Activation.parse(activation, "--activation"))
+                : Activation.parseList(this.activations != null ? this.activations : DEFAULT_ACTIVATIONS, "--activations");
         // With --init every run would start from the same weights and, full-batch and deterministic, repeat the same numbers.
         int runs = this.runs != null ? this.runs : init != null ? 1 : 5;
         Cli.require(runs >= 1 && runs <= MAX_RUNS, "--runs must be an integer from 1 to " + MAX_RUNS + ", got " + runs);
@@ -114,15 +125,10 @@ public class StudyOptions {
         return dir;
     }
 
-    static Activation activation(String name) {
-        for (Activation a : List.of(Activation.RELU, Activation.SIGMOID)) if (a.name().equalsIgnoreCase(name)) return a;
-        throw new BadInputException("--activation must be relu or sigmoid, got '" + name + "'");
-    }
-
     /** The --init archive, with exactly the keys the study's nets need, of the right shapes and finite. */
     Map<String, INDArray> checkedInit(Study study) {
         Map<String, INDArray> state = Npz.read(init, "--init");
-        study.newNet(Activation.RELU).loadStateDict(state, "--init");  // PyTorch's strict rule: keys, shapes, finite
+        study.newNet(study.activations().get(0)).loadStateDict(state, "--init");  // PyTorch's strict rule: keys, shapes, finite
         return state;
     }
 }

@@ -70,6 +70,11 @@ public final class Mlp {
         return new Mlp(shapes, activation, type);
     }
 
+    /** A net of the same layers and activation in {@code type}, its parameters 0 (e.g. to load this one's into). */
+    public Mlp sameLayers(DataType type) {
+        return new Mlp(layers.stream().map(l -> new Shape(l.name(), l.in(), l.out())).toList(), activation, type);
+    }
+
     /** Sets every parameter to PyTorch's initial value after {@code torch.manual_seed(seed)}; returns this net. */
     public Mlp initLikeTorch(long seed) {
         return initLikeTorch(seed, WeightInit.TORCH);
@@ -109,10 +114,21 @@ public final class Mlp {
      * net's buffers, overwritten by the next such pass): what training diagnostics read, e.g. which ReLUs are off.
      */
     public List<INDArray> hiddenOutputs(INDArray x) {
-        Buffers b = buffersFor(x);
-        var outputs = new ArrayList<INDArray>();
-        for (int i = 0; i < layers.size(); i++) if (layers.get(i).name().startsWith("hidden")) outputs.add(b.outputs[i]);
-        return outputs;
+        return hidden(buffersFor(x).outputs);
+    }
+
+    /**
+     * The hidden layers' inputs to their activation [n, units] in the last pass over a batch of {@code x}'s size, kept
+     * only when the activation's derivative needs them ({@link Activation#derivativeNeedsInput}); otherwise nulls.
+     */
+    public List<INDArray> hiddenPreActivations(INDArray x) {
+        return hidden(buffersFor(x).preActivations);
+    }
+
+    private List<INDArray> hidden(INDArray[] perLayer) {
+        var hidden = new ArrayList<INDArray>();
+        for (int i = 0; i < layers.size(); i++) if (layers.get(i).name().startsWith("hidden")) hidden.add(perLayer[i]);
+        return hidden;
     }
 
     public Linear layer(String name) {
@@ -151,7 +167,7 @@ public final class Mlp {
         for (int i = last; i >= 0; i--) {
             INDArray inputGrad = i == 0 ? null : b.grads[i - 1];
             layers.get(i).backwardWithOnes(b.inputs[i], b.grads[i], inputGrad);
-            if (i > 0) activation.multiplyByDerivative(b.grads[i - 1], b.outputs[i - 1], b.scratch[i - 1]);
+            if (i > 0) activation.multiplyByDerivative(b.grads[i - 1], b.outputs[i - 1], b.preActivations[i - 1], b.scratch[i - 1]);
         }
         return new Evaluation(loss, accuracy);
     }
@@ -186,7 +202,12 @@ public final class Mlp {
     private void forward(INDArray x, Buffers b) {
         b.x.assign(x);
         for (int i = 0; i < layers.size(); i++) {
-            layers.get(i).forwardWithOnes(b.inputs[i], b.outputs[i]);
+            if (b.preActivations[i] == null) {
+                layers.get(i).forwardWithOnes(b.inputs[i], b.outputs[i]);
+            } else {   // z kept for the derivative
+                layers.get(i).forwardWithOnes(b.inputs[i], b.preActivations[i]);
+                b.outputs[i].assign(b.preActivations[i]);
+            }
             if (i < layers.size() - 1) activation.applyInPlace(b.outputs[i]);
         }
     }
@@ -210,11 +231,13 @@ public final class Mlp {
         final long n;
         final INDArray[] inputs = new INDArray[layers.size()];
         final INDArray[] outputs = new INDArray[layers.size()];
+        /** Each activated layer's input z [n, out], where the activation's derivative needs it; else null. */
+        final INDArray[] preActivations = new INDArray[layers.size()];
         /** The batch's place in {@code inputs[0]}. */
         final INDArray x;
         /**
-         * The loss gradients of the outputs and, for a double net, a scratch array of each output's shape (ND4J's
-         * derivative ops need one; a float net's Java loops do not).
+         * The loss gradients of the outputs and, for a double net, a scratch array of each output's shape (the derivative's
+         * formula needs one; a float net's Java loops do not).
          */
         INDArray[] grads;
         INDArray[] scratch;
@@ -230,6 +253,9 @@ public final class Mlp {
             x = firstColumns(inputs[0], layers.get(0).in());
             for (int i = 0; i < last; i++) outputs[i] = firstColumns(inputs[i + 1], layers.get(i).out());
             outputs[last] = Nd4j.create(type, new long[] {n, layers.get(last).out()}, 'f');
+            if (activation.derivativeNeedsInput()) {
+                for (int i = 0; i < last; i++) preActivations[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
+            }
         }
 
         /** Gradient buffers only for batches we train on (a plot grid needs no backward pass). */
@@ -239,7 +265,7 @@ public final class Mlp {
             scratch = new INDArray[layers.size()];
             for (int i = 0; i < grads.length; i++) {
                 grads[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
-                if (type != DataType.FLOAT) scratch[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
+                if (activation.needsScratch(type)) scratch[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
             }
         }
 

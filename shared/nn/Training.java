@@ -20,13 +20,15 @@ import speed.Timings;
  * that pass's loss and train accuracy and the test accuracy of the same parameters. Per epoch and hidden layer it also
  * records what the sheet asks to watch: the L2 norm of the weight gradient ({@code layer.weight.grad.norm()}), what
  * the optimiser step changed in the weights ({@code ||W_after - W_before||}), the weights' norm before the step and
- * the ratio of the two, and, at the forward pass, the share of dead ReLU units (0 for every training point) and of
- * saturated sigmoid outputs ({@code h (1 - h) < 0.01}; NaN where a measure does not apply to the activation).
+ * the ratio of the two, and, at the forward pass, the share of the units that pass (almost) no gradient back, as the
+ * activation counts them ({@link Activation#unitShare}: dead ReLU units, 0 for every training point, or saturated sigmoid
+ * outputs, {@code h (1 - h) < 0.01}; NaN in the column that does not apply to the activation).
  */
 public final class Training {
     /** The per-layer quantities of a {@link History}, by the name of their CSV column. */
     public static final String GRAD_NORM = "norm", UPDATE_NORM = "update_norm", WEIGHT_NORM = "weight_norm",
-            UPDATE_RATIO = "update_ratio", DEAD_FRACTION = "dead_fraction", SATURATED_FRACTION = "saturated_fraction";
+            UPDATE_RATIO = "update_ratio", DEAD_FRACTION = Activation.Units.DEAD.column(),
+            SATURATED_FRACTION = Activation.Units.SATURATED.column();
     public static final List<String> PER_LAYER = List.of(GRAD_NORM, UPDATE_NORM, WEIGHT_NORM, UPDATE_RATIO, DEAD_FRACTION,
             SATURATED_FRACTION);
     /** A loss above this counts as diverged, as a NaN or infinite one does: the two classes' logits are 10^6 apart. */
@@ -167,20 +169,20 @@ public final class Training {
             }
         }
 
-        /** Gradient norms, weight norms, dead and saturated units; and the weights as they are before the step. */
+        /** Gradient norms, weight norms, the activation's dead or saturated units; and the weights as they are before the step. */
         void afterBackward(int epoch, INDArray x, Map<String, double[][]> perLayer) {
-            List<INDArray> outputs = net.hiddenOutputs(x);
+            List<INDArray> outputs = net.hiddenOutputs(x), inputs = net.hiddenPreActivations(x);
+            Activation.Units counted = net.activation().units().kind();
             for (int k = 0; k < hidden.size(); k++) {
-                INDArray w = hidden.get(k).weight(), h = outputs.get(k);
+                INDArray w = hidden.get(k).weight();
                 perLayer.get(GRAD_NORM)[epoch][k] = norm(hidden.get(k).weightGrad());
                 perLayer.get(WEIGHT_NORM)[epoch][k] = norm(w);
                 if (inFloat) Elementwise.copy(w, before[k]);
                 else beforeDouble[k] = w.dup('f').data().asDouble();
-                boolean relu = net.activation() == Activation.RELU, sigmoid = net.activation() == Activation.SIGMOID;
-                perLayer.get(DEAD_FRACTION)[epoch][k] = !relu ? Double.NaN : inFloat ? Elementwise.zeroColumnsFraction(h)
-                        : h.max(0).eq(0).castTo(DataType.DOUBLE).meanNumber().doubleValue();
-                perLayer.get(SATURATED_FRACTION)[epoch][k] = !sigmoid ? Double.NaN : inFloat ? Elementwise.saturatedFraction(h)
-                        : h.mul(h.rsub(1)).lt(0.01).castTo(DataType.DOUBLE).meanNumber().doubleValue();
+                double share = net.activation().unitShare(outputs.get(k), inputs.get(k));
+                for (Activation.Units units : Activation.Units.values()) {
+                    perLayer.get(units.column())[epoch][k] = units == counted ? share : Double.NaN;   // the other does not apply
+                }
             }
         }
 

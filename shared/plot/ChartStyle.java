@@ -4,12 +4,11 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.XYStyler;
+import nn.Activation;
 
 /** The one look of every figure: colours that mean the same thing everywhere, fonts, and a quiet frame. */
 public final class ChartStyle {
@@ -18,10 +17,7 @@ public final class ChartStyle {
     /** Class 0 and class 1 of the two moons: blue and magenta, as in the lecture. */
     public static final Color CLASS_0 = new Color(0x1f5fbf);
     public static final Color CLASS_1 = new Color(0xd0209f);
-    /** The ReLU and Sigmoid networks: two colours that neither class colour nor each other resemble. */
-    public static final Color RELU = new Color(0xe07b00);
-    public static final Color SIGMOID = new Color(0x159a80);
-    /** Further groups of line charts get these, in order of first appearance. */
+    /** Groups of line charts that are not an activation (whose colour is its entry's) get these, in order of first appearance. */
     static final List<Color> OTHER_GROUPS = List.of(new Color(0x5b5bd6), new Color(0xc43c3c), new Color(0x6b8e23),
             new Color(0x8c564b), new Color(0x555555), new Color(0xbcbd22));
 
@@ -38,10 +34,15 @@ public final class ChartStyle {
     static final Font TICK_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
     static final Font LEGEND_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
 
-    /** The colour of a line group: ReLU and Sigmoid by name (any case), other groups by {@code index}. */
+    /** An activation's colour, as its entry gives it: the same in every figure. */
+    public static Color colour(Activation activation) {
+        return new Color(activation.rgb());
+    }
+
+    /** The colour of a line group: an activation's when the group is named after one (any case), others by {@code index}. */
     public static Color groupColour(String group, int index) {
-        Color known = Map.of("relu", RELU, "sigmoid", SIGMOID).get(group.toLowerCase(Locale.ROOT));
-        return known != null ? known : OTHER_GROUPS.get(index % OTHER_GROUPS.size());
+        Activation activation = Activation.named(group);
+        return activation != null ? colour(activation) : OTHER_GROUPS.get(index % OTHER_GROUPS.size());
     }
 
     /** Applies the shared look: white, readable fonts, light grid, no interactive extras. */

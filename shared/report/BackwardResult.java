@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import backprop.GradientCheck.Compared;
 import io.Format;
 
 /**
@@ -17,29 +18,11 @@ import io.Format;
  * @param loss      the loss at those weights (float64)
  * @param eps       the finite-difference step
  * @param threshold the largest relative error that passes
- * @param checks    one row per parameter: W1, b1, W2, b2
+ * @param checks    one row per parameter, W1, b1, W2, b2: its gradient against autodiff and finite differences
  * @param gradsFile the hand-written gradients as .npz (--grads-out), or null
  */
-public record BackwardResult(int hidden, String init, int samples, double loss, double eps, double threshold, List<Check> checks,
+public record BackwardResult(int hidden, String init, int samples, double loss, double eps, double threshold, List<Compared> checks,
         Path gradsFile) implements StepResult {
-    /**
-     * One parameter's gradient against the two references: the largest |difference| of an element and the relative
-     * error ||hand - other||_2 / max(||hand||_2, ||other||_2).
-     */
-    public record Check(String gradient, long[] shape, double autodiffMaxDiff, double autodiffError, double numericMaxDiff,
-            double numericError) {
-        /** Both relative errors at most {@code threshold} (NaN fails). */
-        public boolean passed(double threshold) {
-            return autodiffError <= threshold && numericError <= threshold;
-        }
-
-        @Override
-        public String toString() {
-            return String.format(Locale.ROOT, "%s %s: vs autodiff %.3e, vs finite differences %.3e", gradient, Arrays.toString(shape),
-                    autodiffError, numericError);
-        }
-    }
-
     @Override
     public String step() {
         return "backward";
@@ -82,7 +65,7 @@ public record BackwardResult(int hidden, String init, int samples, double loss, 
         s.append(String.format(Locale.ROOT, "%-6s %-9s | %-26s | %-26s%n", "", "", "vs SameDiff autodiff", "vs central diff. (eps " + eps + ")"));
         s.append(String.format(Locale.ROOT, "%-6s %-9s | %-12s %-13s | %-12s %-13s%n", "param", "shape", "max |diff|", "rel error",
                 "max |diff|", "rel error"));
-        for (Check c : checks) {
+        for (Compared c : checks) {
             s.append(String.format(Locale.ROOT, "%-6s %-9s | %-12.3e %-13.3e | %-12.3e %-13.3e%n", c.gradient(),
                     Arrays.toString(c.shape()).replace(" ", ""), c.autodiffMaxDiff(), c.autodiffError(), c.numericMaxDiff(), c.numericError()));
         }
@@ -94,7 +77,7 @@ public record BackwardResult(int hidden, String init, int samples, double loss, 
         md.paragraph(settings().replace("->", "→") + ".");
         md.paragraph(method() + ".");
         var rows = new ArrayList<List<String>>();
-        for (Check c : checks) {
+        for (Compared c : checks) {
             rows.add(List.of("`" + c.gradient() + "`", Arrays.toString(c.shape()), Format.scientific(c.autodiffMaxDiff()),
                     Format.scientific(c.autodiffError()), Format.scientific(c.numericMaxDiff()), Format.scientific(c.numericError())));
         }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import io.Format;
 import nn.Activation;
+import study.LayerStats;
 import study.Run;
 import study.Stats;
 import study.Study;
@@ -32,61 +33,6 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
     @Override
     public String failure() {
         return Run.divergence(runs);
-    }
-
-    /**
-     * One activation's norms: the median of every hidden layer's norm over all epochs and runs, and the median over all
-     * (run, epoch) of the ratio norm(hidden1) / norm(hiddenN). Epochs whose last-layer norm is 0 (dead ReLUs: no
-     * gradient at all) have no ratio and are counted in {@code undefined}. What each epoch's step did to every hidden
-     * layer (updates.csv), median over all epochs and runs: {@code medianUpdateNorm}, {@code ||W_after - W_before||},
-     * and {@code medianUpdateRatio}, that over {@code ||W_before||} (NaN where not recorded).
-     */
-    public record LayerStats(List<String> layers, double[] medianNorm, double medianRatio, int ratios, int undefined,
-            double[] medianUpdateNorm, double[] medianUpdateRatio) {
-        public static LayerStats of(List<Run> runs) {
-            List<String> layers = runs.get(0).layers();
-            double[] medians = median(runs, Run.GRAD_NORM, layers.size());
-            var ratios = new ArrayList<Double>();
-            int undefined = 0;
-            for (Run run : runs) {
-                for (double[] epoch : run.gradNorms()) {
-                    double ratio = epoch[0] / epoch[epoch.length - 1];
-                    if (Double.isFinite(ratio)) ratios.add(ratio);
-                    else undefined++;
-                }
-            }
-            return new LayerStats(layers, medians, Stats.of(ratios.stream().mapToDouble(Double::doubleValue).toArray()).median(),
-                    ratios.size(), undefined, median(runs, Run.UPDATE_NORM, layers.size()), median(runs, Run.UPDATE_RATIO, layers.size()));
-        }
-
-        /** Per hidden layer, the median of {@code quantity} over all epochs and runs that recorded it (not NaN). */
-        static double[] median(List<Run> runs, String quantity, int layers) {
-            double[] medians = new double[layers];
-            for (int k = 0; k < layers; k++) {
-                int layer = k;
-                medians[k] = Stats.of(runs.stream().flatMapToDouble(r -> Arrays.stream(r.series(quantity, layer))).filter(v -> !Double.isNaN(v))
-                        .toArray()).median();
-            }
-            return medians;
-        }
-
-        /** Whether updates.csv's numbers are there (runs trained or read back, not hand-made with gradient norms only). */
-        public boolean hasUpdates() {
-            return !Double.isNaN(medianUpdateRatio[0]);
-        }
-
-        /** The average factor per layer going back: the ratio's (layers - 1)-th root. */
-        public double perLayerFactor() {
-            return Math.pow(medianRatio, 1.0 / (layers.size() - 1));
-        }
-
-        @Override
-        public String toString() {
-            return "LayerStats(median norm " + layers + " = " + Arrays.stream(medianNorm).mapToObj(Format::scientific).toList()
-                    + ", median ratio " + Format.number(medianRatio) + " over " + ratios + " epochs, " + undefined + " undefined"
-                    + ", median update " + Arrays.stream(medianUpdateNorm).mapToObj(Format::scientific).toList()
-                    + ", median update:weight " + Arrays.stream(medianUpdateRatio).mapToObj(Format::scientific).toList() + ")";
-        }
     }
 
     public GradnormsResult {
@@ -154,42 +100,71 @@ public record GradnormsResult(Study study, List<Run> runs, Path from, Map<Activa
         return out.toString();
     }
 
-    /** "Does Sigmoid show the vanishing gradient more clearly?", answered from the medians. */
+    /**
+     * "Does Sigmoid show the vanishing gradient more clearly?", answered from the medians over every activation trained:
+     * Sigmoid (or, without it, the activation whose gradient shrinks most) against all the others.
+     */
     public String verdict() {
-        LayerStats relu = layerStats.get(Activation.RELU), sigmoid = layerStats.get(Activation.SIGMOID);
         String last = layers().get(layers().size() - 1);
-        if (relu == null || sigmoid == null) {
+        if (layerStats.size() == 1) {
             var e = layerStats.entrySet().iterator().next();
             return String.format(Locale.ROOT, "Only %s was trained (--activation): its first hidden layer got a median %.3g of %s's "
                     + "gradient norm.%s Run without --activation to compare ReLU and Sigmoid.", e.getKey().displayName(), e.getValue().medianRatio(),
                     last, firstLayerMoves());
         }
-        boolean smallerRatio = sigmoid.medianRatio() < relu.medianRatio();
-        boolean smallerFirst = sigmoid.medianNorm()[0] < relu.medianNorm()[0];
+        List<Activation> trained = List.copyOf(layerStats.keySet());
+        Activation subject = layerStats.containsKey(Activation.SIGMOID) ? Activation.SIGMOID
+                : trained.stream().min(java.util.Comparator.comparingDouble(a -> layerStats.get(a).medianRatio())).orElseThrow();
+        var order = new ArrayList<Activation>(List.of(subject));
+        trained.stream().filter(a -> a != subject).forEach(order::add);
+        List<Activation> others = order.subList(1, order.size());
+        LayerStats mine = layerStats.get(subject);
+        boolean smallerRatio = others.stream().allMatch(a -> mine.medianRatio() < layerStats.get(a).medianRatio());
+        boolean smallerFirst = others.stream().allMatch(a -> mine.medianNorm()[0] < layerStats.get(a).medianNorm()[0]);
+        String name = subject.displayName(), than = others.size() == 1 ? "" : " than any other activation here";
         var s = new StringBuilder();
-        if (smallerRatio && smallerFirst) s.append("Yes, Sigmoid shows the vanishing gradient more clearly. ");
+        if (subject != Activation.SIGMOID) s.append("Sigmoid was not trained here (--activations); of those trained, ").append(name).append(": ");
+        if (smallerRatio && smallerFirst) s.append(String.format(Locale.ROOT, "Yes, %s shows the vanishing gradient more clearly%s. ", name, than));
         else if (smallerRatio || smallerFirst) s.append("Only partly: the two measures disagree. ");
-        else s.append("No, not in these runs: Sigmoid's gradients do not vanish faster than ReLU's. ");
-        s.append(String.format(Locale.ROOT, "Sigmoid's first hidden layer got a median %.3g of %s's gradient norm, ReLU's %.3g "
-                + "(median over %d and %d (run, epoch) pairs of norm(hidden1)/norm(%s)): going back one layer shrinks Sigmoid's "
-                + "gradient by a factor of about %.2f on average, ReLU's by %.2f. ", sigmoid.medianRatio(), last, relu.medianRatio(),
-                sigmoid.ratios(), relu.ratios(), last, sigmoid.perLayerFactor(), relu.perLayerFactor()));
-        double times = relu.medianNorm()[0] / sigmoid.medianNorm()[0];
-        s.append(String.format(Locale.ROOT, "In absolute terms the median first-layer norm was %.2e for Sigmoid vs %.2e for ReLU",
-                sigmoid.medianNorm()[0], relu.medianNorm()[0]));
-        if (Double.isFinite(times) && times > 1) s.append(String.format(Locale.ROOT, " (%.0f times smaller)", times));
-        else if (Double.isFinite(times) && times > 0) s.append(String.format(Locale.ROOT, " (%.0f times larger)", 1 / times));
+        else s.append(String.format(Locale.ROOT, "No, not in these runs: %s's gradients do not vanish faster than %s. ", name,
+                listed(others.stream().map(a -> a.displayName() + "'s").toList(), " or ")));
+        s.append(String.format(Locale.ROOT, "%s's first hidden layer got a median %.3g of %s's gradient norm, ", name, mine.medianRatio(), last))
+                .append(join(others, ", ", a -> String.format(Locale.ROOT, "%s's %.3g", a.displayName(), layerStats.get(a).medianRatio())))
+                .append(" (median over ").append(listed(order.stream().map(a -> String.valueOf(layerStats.get(a).ratios())).toList(), " and "))
+                .append(String.format(Locale.ROOT, " (run, epoch) pairs of norm(hidden1)/norm(%s)): going back one layer shrinks %s's gradient by "
+                        + "a factor of about %.2f on average, ", last, name, mine.perLayerFactor()))
+                .append(join(others, ", ", a -> String.format(Locale.ROOT, "%s's by %.2f", a.displayName(), layerStats.get(a).perLayerFactor())))
+                .append(". ");
+        s.append("In absolute terms the median first-layer norm was ").append(join(order, " vs ", a -> String.format(Locale.ROOT, "%.2e for %s",
+                layerStats.get(a).medianNorm()[0], a.displayName())));
+        double largest = others.stream().mapToDouble(a -> layerStats.get(a).medianNorm()[0]).max().orElse(Double.NaN);
+        double times = largest / mine.medianNorm()[0];
+        String versus = others.size() == 1 ? "" : " than the largest";
+        if (Double.isFinite(times) && times > 1) s.append(String.format(Locale.ROOT, " (%.0f times smaller%s)", times, versus));
+        else if (Double.isFinite(times) && times > 0) s.append(String.format(Locale.ROOT, " (%.0f times larger%s)", 1 / times, versus));
         s.append(". ");
         if (smallerRatio && smallerFirst) {
-            s.append("That is the vanishing gradient: every sigmoid multiplies the backward signal by its derivative, at most 0.25, ")
-                    .append("so the layers far from the loss learn slowest; ReLU passes it on with derivative 1 wherever a unit is active.");
+            s.append(String.format(Locale.ROOT, "That is the vanishing gradient: every %s layer multiplies the backward signal by its derivative, "
+                    + "%s, so the layers far from the loss learn slowest; ", subject, subject.slope().words()))
+                    .append(join(others, "; ", a -> a.displayName() + "'s derivative is " + a.slope().words())).append('.');
         }
         s.append(firstLayerMoves());
-        if (relu.undefined() > 0) {
-            s.append(String.format(Locale.ROOT, " %d ReLU epochs had no gradient at all in %s (the ReLUs above it were off for every "
-                    + "input, so nothing came back) and are left out of the ratio.", relu.undefined(), last));
+        for (Activation a : order) {
+            int undefined = layerStats.get(a).undefined();
+            if (undefined > 0) s.append(String.format(Locale.ROOT, " %d %s epochs had no gradient at all in %s (the units above it were off "
+                    + "for every input, so nothing came back) and are left out of the ratio.", undefined, a.displayName(), last));
         }
         return s.toString();
+    }
+
+    /** {@code a, b and c} ({@code last}: " and ", " or "). */
+    static String listed(List<String> items, String last) {
+        return items.size() == 1 ? items.get(0) : String.join(", ", items.subList(0, items.size() - 1)) + last + items.get(items.size() - 1);
+    }
+
+    /** {@code f(a)} for each activation, joined. */
+    private static String join(List<Activation> activations, String separator, java.util.function.Function<Activation, String> f) {
+        return String.join(separator, activations.stream().map(f).toList());
     }
 
     /**

@@ -10,7 +10,7 @@ import nn.Training;
 
 /**
  * What the lecture step found: its settings, every epoch's loss and accuracies, the trained net's numbers, how many of
- * its two latent ReLUs died, and the files it wrote. {@link #check()} answers the sheet's "verify that the results are
+ * its two latent units died, and the files it wrote. {@link #check()} answers the sheet's "verify that the results are
  * as expected" against PyTorch's seeds ({@link PyTorchReference}).
  *
  * @param seed the torch seed of the initial weights, or null when they came from {@code --init}
@@ -38,7 +38,7 @@ public record LectureResult(String settings, Long seed, boolean lectureSetup, in
     /** "Verify that the results are as expected": this run against what PyTorch gives for the lecture's setup. */
     public String check() {
         String dead = deadLatentUnits == 0 ? "" : String.format(Locale.ROOT,
-                " %d of the 2 latent ReLUs are dead (negative for every training point): no gradient reaches them, so they never recover.",
+                " %d of the 2 latent units are dead (off for every training point): (almost) no gradient passes back through them.",
                 deadLatentUnits);
         String test = "test accuracy " + Format.percent(testAccuracy);
         if (!lectureSetup) {

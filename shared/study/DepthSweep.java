@@ -72,7 +72,7 @@ public record DepthSweep(List<Integer> depths, int width, List<Activation> activ
     /** e.g. {@code depths 1-8 x 264 units, relu, sigmoid and tanh, 3 runs each (seeds 0..2), torch init, 10 epochs, ...}. */
     public String describe() {
         return String.format(Locale.ROOT, "depths %s x %d units, %s, %d run%s each (seed%s), %s init, %d epoch%s, full-batch SGD lr %s "
-                + "momentum %s, %s", depthsText(depths), width, String.join(", ", activations.stream().map(Activation::toString).toList()),
+                + "momentum %s, %s", depthsText(depths), width, Activation.optionNames(activations),
                 runs, runs == 1 ? "" : "s", runs == 1 ? " 0" : "s 0.." + (runs - 1), init, epochs, epochs == 1 ? "" : "s", lr, momentum, data);
     }
 
@@ -203,17 +203,6 @@ public record DepthSweep(List<Integer> depths, int width, List<Activation> activ
             BadInputException.require(depths.get(i) > depths.get(i - 1), allowed + ", got " + depths.get(i) + " after " + depths.get(i - 1) + " in '" + text + "'");
         }
         return depths;
-    }
-
-    /** {@code --activations}: relu, sigmoid, tanh separated by commas, each at most once. */
-    public static List<Activation> parseActivations(String text, String option) {
-        var activations = new ArrayList<Activation>();
-        for (String name : text.split(",", -1)) {
-            Activation a = Activation.parse(name.strip(), option);
-            BadInputException.require(!activations.contains(a), option + " must name each of relu, sigmoid, tanh at most once, got '" + text + "'");
-            activations.add(a);
-        }
-        return activations;
     }
 
     /** {@code 1-8} for a run of consecutive depths, else {@code 1, 2, 4, 8}. */

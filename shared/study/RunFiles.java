@@ -278,7 +278,8 @@ public final class RunFiles {
             require(d != null && d.isTextual(), file + ": key 'data' must be a text (what the nets were trained on), got " + d
                     + (d == null ? " (written by an older deep? run deep again)" : ""));
             JsonNode a = json.get("activations");
-            require(a != null && a.isObject() && a.size() > 0, file + ": key 'activations' must be an object with relu, sigmoid and/or tanh");
+            require(a != null && a.isObject() && a.size() > 0, file + ": key 'activations' must be an object with some of "
+                    + Activation.optionNames(List.of(Activation.values())));
             var activations = new ArrayList<Activation>();
             a.fieldNames().forEachRemaining(name -> activations.add(activation(name, file + ": key 'activations'")));
             return new Study(depth, width, activations, runs, s.isNull() ? null : s.asLong(), epochs, lr, momentum, d.asText());
@@ -354,8 +355,7 @@ public final class RunFiles {
         }
 
         Activation activation(String name, String where) {
-            for (Activation a : Activation.values()) if (a.toString().equals(name)) return a;
-            throw new BadInputException(option + ": " + where + ": activation '" + name + "', expected relu, sigmoid or tanh");
+            return Activation.parse(name, option + ": " + where + ": activation");
         }
 
         /** The lines after the header, which must be exactly {@code header}; every line must have its number of cells. */

@@ -7,7 +7,7 @@ import nn.Activation;
 import nn.Mlp;
 
 /**
- * The settings of a ReLU-vs-Sigmoid study (steps 2 and 3 of the vanishing-gradient exercise): nets of {@code depth}
+ * The settings of a study of activations (steps 2 and 3 of the vanishing-gradient exercise): nets of {@code depth}
  * hidden layers of {@code width} units, one per activation and run, trained {@code epochs} full-batch epochs with SGD.
  * Run r of every activation starts from the same weights: PyTorch's after {@code torch.manual_seed(seed + r - 1)}, or,
  * when {@code seed} is null, the --init file's (then there is one run). {@code data} says what the nets learn from.
@@ -45,7 +45,7 @@ public record Study(int depth, int width, List<Activation> activations, int runs
     public String describe() {
         String starts = seed == null ? "from --init weights" : runs == 1 ? "seed " + seed : "seeds " + seed + ".." + (seed + runs - 1);
         return String.format(Locale.ROOT, "%d hidden layers x %d, %s, %d run%s each (%s), %d epochs, full-batch SGD lr %s momentum %s, %s",
-                depth, width, String.join(" and ", activations.stream().map(Activation::toString).toList()), runs,
+                depth, width, Activation.optionNames(activations), runs,
                 runs == 1 ? "" : "s", starts, epochs, lr, momentum, data);
     }
 }
