@@ -22,18 +22,18 @@ class BenchTest {
         String err = run.err();
         assertEquals(0, run.code(), err);
         List<String> lines = Files.readAllLines(out.resolve("bench.csv"));
-        assertEquals(bench.CSV_HEADER, lines.get(0));
+        assertEquals(KernelReport.CSV_HEADER, lines.get(0));
         List<String> columns = List.of(lines.get(0).split(","));
         for (String column : List.of("workload", "impl", "threads", "epochs", "ms_per_epoch", "total_s", "gflops",
                 "sgemm_peak_gflops", "pct_of_sgemm_peak", "rss_mb_at_100", "rss_mb_at_end", "peak_rss_mb",
                 "wall_ratio_vs_pytorch", "startup_s")) {
             assertTrue(columns.contains(column), column + " missing from " + columns);
         }
-        assertEquals(1 + bench.WORKLOADS.size(), lines.size(), String.join("\n", lines));
+        assertEquals(1 + KernelBench.WORKLOADS.size(), lines.size(), String.join("\n", lines));
         for (int i = 1; i < lines.size(); i++) {
             String[] row = lines.get(i).split(",", -1);
             assertEquals(columns.size(), row.length, lines.get(i));
-            assertEquals(bench.WORKLOADS.get(i - 1), row[columns.indexOf("workload")]);
+            assertEquals(KernelBench.WORKLOADS.get(i - 1), row[columns.indexOf("workload")]);
             assertEquals("ours", row[columns.indexOf("impl")]);
             assertEquals(row[0].equals("manual") ? "6" : "3", row[columns.indexOf("epochs")]);
             assertTrue(Double.parseDouble(row[columns.indexOf("ms_per_epoch")]) > 0, lines.get(i));
@@ -60,24 +60,24 @@ class BenchTest {
      */
     @Test
     void wholeProcessReportsEveryCommandWithItsTimings(@TempDir Path dir) throws Exception {
-        boolean torch = bench.findPython("torch, sklearn, matplotlib, PIL") != null;
+        boolean torch = BenchMachine.findPython("torch, sklearn, matplotlib, PIL") != null;
         var args = new ArrayList<>(List.of("--whole", "--epochs", "3", "--repeat", "1", "--no-warmup", "--out", dir.toString()));
         if (!torch) args.add("--no-pytorch");
         ScriptRun run = ScriptRun.of(bench::new, args.toArray(String[]::new));
         assertEquals(0, run.code(), run.err() + run.out());
         assertTrue(run.out().contains("| command | ours | PyTorch + matplotlib | ratio |"), run.out());
         assertTrue(run.out().contains("| command | impl | wall | cpu | start-up (launcher) | training |"), run.out());
-        List<String> impls = torch ? List.of(bench.OURS, bench.THEIRS) : List.of(bench.OURS);
+        List<String> impls = torch ? List.of(WholeBench.OURS, WholeBench.THEIRS) : List.of(WholeBench.OURS);
 
         List<String> lines = Files.readAllLines(dir.resolve("whole.csv"));
-        assertEquals(bench.WHOLE_CSV_HEADER, lines.get(0));
-        assertEquals(1 + bench.WHOLE_COMMANDS.size() * impls.size(), lines.size(), String.join("\n", lines));
+        assertEquals(WholeReport.WHOLE_CSV_HEADER, lines.get(0));
+        assertEquals(1 + WholeBench.WHOLE_COMMANDS.size() * impls.size(), lines.size(), String.join("\n", lines));
         List<String> columns = List.of(lines.get(0).split(","));
         for (int i = 1; i < lines.size(); i++) {
             String[] row = lines.get(i).split(",", -1);
             assertEquals(columns.size(), row.length, lines.get(i));
             java.util.function.ToDoubleFunction<String> value = c -> Double.parseDouble(row[columns.indexOf(c)]);
-            assertEquals(bench.WHOLE_COMMANDS.get((i - 1) / impls.size()), row[columns.indexOf("command")]);
+            assertEquals(WholeBench.WHOLE_COMMANDS.get((i - 1) / impls.size()), row[columns.indexOf("command")]);
             assertEquals(impls.get((i - 1) % impls.size()), row[columns.indexOf("impl")]);
             assertEquals("1", row[columns.indexOf("rounds")]);
             double wall = value.applyAsDouble("wall_s"), startup = value.applyAsDouble("startup_s");
@@ -88,7 +88,7 @@ class BenchTest {
             assertTrue(phases <= wall + 0.05, "phases add up to more than the wall time: " + lines.get(i));
             assertTrue(value.applyAsDouble("figures_s") > 0 && value.applyAsDouble("writing_s") >= 0, lines.get(i));
             assertTrue(Integer.parseInt(row[columns.indexOf("files")]) >= 7, lines.get(i));
-            boolean oursRow = row[columns.indexOf("impl")].equals(bench.OURS);
+            boolean oursRow = row[columns.indexOf("impl")].equals(WholeBench.OURS);
             assertEquals(oursRow && torch, !row[columns.indexOf("ratio_vs_pytorch")].isEmpty(), lines.get(i));
         }
 
@@ -101,7 +101,7 @@ class BenchTest {
             assertTrue(t.get("phases").isObject(), what);
             double ready = t.get("ready_ms").asDouble(), output = t.get("first_output_ms").asDouble(), end = t.get("end_ms").asDouble();
             assertTrue(ready <= output && output <= end, what);
-            if (row.get("impl").asText().equals(bench.OURS)) {
+            if (row.get("impl").asText().equals(WholeBench.OURS)) {
                 assertTrue(t.get("alongside").isObject(), what);
                 double process = t.get("process_start_ms").asDouble(), jvm = t.get("jvm_start_ms").asDouble();
                 assertTrue(process <= jvm && jvm <= ready, what);
@@ -113,11 +113,31 @@ class BenchTest {
                 }
             }
         }
+        for (JsonNode row : json.get("rows")) {
+            // every declared file, from either side (ours may write more: a figure that is not compared)
+            var declared = WholeBench.wholeCommands(3).stream().filter(c -> c.name().equals(row.get("command").asText())).findFirst().orElseThrow();
+            var written = new java.util.ArrayList<String>();
+            row.get("files").forEach(f -> written.add(f.asText()));
+            assertTrue(written.containsAll(declared.files()), row.get("impl").asText() + " " + declared.name() + " wrote " + written
+                    + ", declared " + declared.files());
+        }
         if (torch) {
-            for (String command : bench.WHOLE_COMMANDS) {
-                assertTrue(run.out().contains("outputs of " + command + ": the same"), run.out());
+            for (String command : WholeBench.WHOLE_COMMANDS) {
+                assertTrue(run.out().contains("outputs of " + command + ": both wrote the "), run.out());
             }
         }
+    }
+
+    /** The comparison's contract is the declared files: a figure only one side draws is named, not a failure; a missing one is. */
+    @Test
+    void declaredFilesAreTheContractAndExtraOnesAreNamed() {
+        var c = new WholeBench.Command("gradnorms-relu", "gradnorms", List.of(), List.of("a.png", "a.svg", "runs.csv"));
+        var ours = new WholeBench.Measured(c.name(), WholeBench.OURS, 0, 1, 1, 0, 1, null, 0, List.of("a.png", "a.svg", "hist.png", "runs.csv"), 2_000_000);
+        var theirs = new WholeBench.Measured(c.name(), WholeBench.THEIRS, 0, 1, 1, 0, 1, null, 0, List.of("a.png", "a.svg", "runs.csv"), 1_000_000);
+        assertEquals("outputs of gradnorms-relu: both wrote the 3 declared files (ours 2.00 MB, PyTorch's 1.00 MB); only ours writes [hist.png] "
+                + "(not compared)", WholeReport.compareFiles(c, ours, theirs));
+        var short_ = new WholeBench.Measured(c.name(), WholeBench.THEIRS, 0, 1, 1, 0, 1, null, 0, List.of("a.png", "runs.csv"), 1_000_000);
+        assertTrue(WholeReport.compareFiles(c, ours, short_).contains("PyTorch's lacks [a.svg]"));
     }
 
     @Test
