@@ -95,7 +95,7 @@ public enum Activation {
             return sd.math().tanh(z);
         }
     },
-    LEAKY_RELU("leaky_relu", "LeakyReLU", 0xb8860b,
+    LEAKY_RELU("leaky_relu", "LeakyReLU", 0x9b1c1c,
             new Slope(1, "1 where a unit is on and " + Activation.LEAKY_SLOPE + " where it is off, so no unit stops passing a gradient back "
                     + "entirely", Math.sqrt((1 + Activation.LEAKY_SLOPE * Activation.LEAKY_SLOPE) / 2),
                     "1 for the half of the units that are on and " + Activation.LEAKY_SLOPE + " for the others (about sqrt(1/2))"),

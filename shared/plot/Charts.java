@@ -335,6 +335,11 @@ public final class Charts {
     private static void roundXTicks(XYChart chart, List<Line> lines) {
         double xMin = lines.stream().flatMapToDouble(l -> Arrays.stream(l.x())).min().orElseThrow();
         double xMax = lines.stream().flatMapToDouble(l -> Arrays.stream(l.x())).max().orElseThrow();
+        roundXTicks(chart, xMin, xMax);
+    }
+
+    /** Round x ticks for data from {@code xMin} to {@code xMax} (before any other series is added). */
+    static void roundXTicks(XYChart chart, double xMin, double xMax) {
         if (xMin < xMax) chart.addSeries(X_ENDS, new double[] {xMax, xMin}, new double[] {1, 1}).setEnabled(false).setShowInLegend(false);
     }
 
