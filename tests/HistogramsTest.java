@@ -27,6 +27,7 @@ class HistogramsTest {
         assertEquals("norm (log10)", chart.getXAxisTitle());
         var counts = new java.util.LinkedHashMap<String, Double>();
         for (XYSeries s : chart.getSeriesMap().values()) {
+            if (!s.isEnabled()) continue;   // the x ends, for round ticks
             double total = 0;
             for (int i = 1; i < s.getYData().length; i += 2) total += s.getYData()[i];   // one y per bin, at its left edge
             counts.put(s.getName(), total);
