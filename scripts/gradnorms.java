@@ -153,8 +153,10 @@ public class gradnorms implements StepCommand {
         Charts.save(panels, Math.min(panels.size(), COLUMNS), dir.resolve("gradnorms"));
 
         var first = started.stream().map(r -> new Charts.Line(r.activation().displayName(), r.epochNumbers(), r.gradNorms(0))).toList();
-        Charts.save(Charts.lines("First hidden layer (hidden1): " + String.join(" vs ", study.activations().stream().map(Activation::displayName)
-                .toList()), "epoch", yLabel, first, Charts.Scale.LOG), dir.resolve("first_layer"));
+        List<Activation> activations = study.activations();
+        String which = activations.size() <= 2 ? ": " + String.join(" vs ", activations.stream().map(Activation::displayName).toList())
+                : ", " + activations.size() + " activations";   // the legend names them
+        Charts.save(Charts.lines("First hidden layer (hidden1)" + which, "epoch", yLabel, first, Charts.Scale.LOG), dir.resolve("first_layer"));
         return List.of(dir.resolve("gradnorms"), dir.resolve("first_layer"), plotUpdates(study, started, dir));
     }
 

@@ -154,8 +154,8 @@ public record DepthResult(DepthNumbers numbers, Path dir, List<Path> files) impl
         }
         var kept = new ArrayList<String>();
         for (WeightInit scheme : WeightInit.values()) {
-            List<String> names = sweep().activations().stream().filter(a -> keeps(numbers.fits().get(scheme).get(a))).map(Activation::displayName).toList();
-            if (!names.isEmpty()) kept.add(scheme + " for " + String.join(" and ", names));
+            List<Activation> keeping = sweep().activations().stream().filter(a -> keeps(numbers.fits().get(scheme).get(a))).toList();
+            if (!keeping.isEmpty()) kept.add(scheme + " for " + Activation.displayNames(keeping));
         }
         s.append(String.format(Locale.ROOT, "A factor between %.2f and %.2f keeps the gradient's size through the depths: %s", 1 / KEEPS, KEEPS,
                 kept.isEmpty() ? "no scheme does that here" : String.join(", ", kept)));
