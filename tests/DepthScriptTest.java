@@ -176,7 +176,7 @@ class DepthScriptTest {
                 {"--depths", "--depths", "-1"},
                 {"--depths", "--depths", "three"},
                 {"--depths", "--depths", "99999999999"},
-                {"--activations must be relu, sigmoid, tanh, leaky_relu or gelu, got 'swish'", "--activations", "relu,swish"},
+                {"--activations must be " + Activation.allowed() + ", got 'swish'", "--activations", "relu,swish"},
                 {"--activations", "--activations", ""},
                 {"at most once", "--activations", "tanh,tanh"},
                 {"--weight-init must be torch, xavier or kaiming, got 'he'", "--weight-init", "he"},

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import cli.Cli;
 import data.Npz;
+import nn.Activation;
 import report.DeepResult;
 import report.GradnormsResult;
 import study.RunFiles;
@@ -139,8 +140,8 @@ class GradnormsScriptTest {
         assertBadInput(out, "--lr", "--lr", "NaN", "--out", o);
         assertBadInput(out, "--momentum", "--momentum", "1", "--out", o);
         assertBadInput(out, "--depth", "--depth", "0", "--out", o);
-        assertBadInput(out, "--activation must be relu, sigmoid, tanh, leaky_relu or gelu, got 'swish'", "--activation", "swish", "--out", o);
-        assertBadInput(out, "--activations must be relu, sigmoid, tanh, leaky_relu or gelu, got 'elu'", "--activations", "relu,elu", "--out", o);
+        assertBadInput(out, "--activation must be " + Activation.allowed() + ", got 'swish'", "--activation", "swish", "--out", o);
+        assertBadInput(out, "--activations must be " + Activation.allowed() + ", got 'elu'", "--activations", "relu,elu", "--out", o);
         assertBadInput(out, "at most once", "--activations", "relu,relu", "--out", o);
         assertBadInput(out, "--activation and --activations", "--activation", "relu", "--activations", "relu,tanh", "--out", o);
         assertBadInput(out, "--runs", "--runs", "0", "--out", o);
