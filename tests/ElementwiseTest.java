@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import speed.ActivationLoops;
 import speed.Elementwise;
 
 /**
@@ -46,7 +47,7 @@ class ElementwiseTest {
     void sigmoidMostlyEqualsTorchsBitForBitAndIsNeverMoreThanTwoUlpsAway() throws IOException {
         List<TorchRow> rows = torchRows();
         INDArray x = floats(rows, TorchRow::x);
-        Elementwise.sigmoid(x);
+        ActivationLoops.sigmoid(x);
         long exact = 0;
         long[] histogram = new long[8];
         for (int i = 0; i < rows.size(); i++) {
@@ -71,7 +72,7 @@ class ElementwiseTest {
     void reluEqualsTorchs() throws IOException {
         List<TorchRow> rows = torchRows();
         INDArray x = floats(rows, TorchRow::x);
-        Elementwise.relu(x);
+        ActivationLoops.relu(x);
         for (int i = 0; i < rows.size(); i++) {
             // torch.relu keeps the sign of -0.0, Math.max gives +0.0: equal as numbers, and so in every later op
             assertEquals(rows.get(i).relu(), x.getFloat(i), 0f, "relu(" + rows.get(i).x() + ")");
@@ -87,7 +88,7 @@ class ElementwiseTest {
         float[] grads = new float[n];
         for (int i = 0; i < n; i++) grads[i] = (i % 2 == 0 ? 1 : -1) * (0.25f + i);
         INDArray grad = Nd4j.createFromArray(grads), y = Nd4j.createFromArray(AWKWARD);
-        Elementwise.multiplyByReluDerivative(grad, y);
+        ActivationLoops.multiplyByReluDerivative(grad, y);
         for (int i = 0; i < n; i++) {
             assertEquals(AWKWARD[i] > 0 ? grads[i] : 0f, grad.getFloat(i), 0f, "y = " + AWKWARD[i]);
         }
@@ -103,8 +104,8 @@ class ElementwiseTest {
             y[i] = random.nextFloat();
         }
         INDArray sigmoidGrad = Nd4j.createFromArray(g), tanhGrad = Nd4j.createFromArray(g), out = Nd4j.createFromArray(y);
-        Elementwise.multiplyBySigmoidDerivative(sigmoidGrad, out);
-        Elementwise.multiplyByTanhDerivative(tanhGrad, out);
+        ActivationLoops.multiplyBySigmoidDerivative(sigmoidGrad, out);
+        ActivationLoops.multiplyByTanhDerivative(tanhGrad, out);
         for (int i = 0; i < n; i++) {
             assertEquals(g[i] * (1f - y[i]) * y[i], sigmoidGrad.getFloat(i), 0f);
             assertEquals(g[i] * (1f - y[i] * y[i]), tanhGrad.getFloat(i), 0f);
@@ -134,7 +135,7 @@ class ElementwiseTest {
         INDArray flat = Nd4j.createFromArray(values);
         INDArray before = flat.dup();
         INDArray view = Nd4j.create(flat.data(), new long[] {3, 4}, new long[] {1, 3}, 10, 'f');
-        Elementwise.relu(view);
+        ActivationLoops.relu(view);
         for (int i = 0; i < 100; i++) {
             float expected = i >= 10 && i < 22 ? Math.max(before.getFloat(i), 0f) : before.getFloat(i);
             assertEquals(expected, flat.getFloat(i), 0f, "element " + i);
@@ -146,10 +147,10 @@ class ElementwiseTest {
 
     @Test
     void refusesDoublesGapsAndMismatchedShapes() {
-        assertThrows(IllegalArgumentException.class, () -> Elementwise.relu(Nd4j.create(DataType.DOUBLE, 4)));
+        assertThrows(IllegalArgumentException.class, () -> ActivationLoops.relu(Nd4j.create(DataType.DOUBLE, 4)));
         INDArray matrix = Nd4j.create(DataType.FLOAT, new long[] {4, 5}, 'c');
-        assertThrows(IllegalArgumentException.class, () -> Elementwise.relu(matrix.getColumn(1)));
+        assertThrows(IllegalArgumentException.class, () -> ActivationLoops.relu(matrix.getColumn(1)));
         assertThrows(IllegalArgumentException.class,
-                () -> Elementwise.multiplyByReluDerivative(Nd4j.create(DataType.FLOAT, 6), Nd4j.create(DataType.FLOAT, 5)));
+                () -> ActivationLoops.multiplyByReluDerivative(Nd4j.create(DataType.FLOAT, 6), Nd4j.create(DataType.FLOAT, 5)));
     }
 }

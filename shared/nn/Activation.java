@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import io.BadInputException;
+import speed.ActivationLoops;
 import speed.Elementwise;
 
 /**
@@ -29,8 +30,9 @@ import speed.Elementwise;
  * what the answers say about its slope. Options, help texts, diagnostics, figures and answers all take them from here.
  * <p>
  * The formulas are ND4J operations: double arrays (the gradient checks) use them as they are. Float arrays (every script
- * trains in float) go through the Java loops of {@link Elementwise} that an entry names, 1.5-4x faster than ND4J's ops
- * here; ElementwiseTest holds those loops to the formulas. Both directions work in place on preallocated buffers.
+ * trains in float) go through the Java loops of {@link ActivationLoops} (and {@link Elementwise}) that an entry names,
+ * 1.5-4x faster than ND4J's ops here; ActivationTest holds those loops to the formulas. Both directions work in place on
+ * preallocated buffers.
  * <p>
  * The derivative is expressed through the activation's OUTPUT y where it can be (relu' = [y > 0], sigmoid' = y (1 - y),
  * tanh' = 1 - y^2), so the forward pass can overwrite its pre-activations; GELU's cannot, so it takes its INPUT z, and
@@ -41,7 +43,7 @@ public enum Activation {
             new Slope(1, "1 where a unit is on (its input above 0) and 0 where it is off", Math.sqrt(0.5),
                     "1 for the half of the units that are on (times sqrt(1/2))"),
             new UnitRule(Units.DEAD, "a unit is dead when its output is 0 for every training point"),
-            new Loops(Elementwise::relu, Elementwise::multiplyByReluDerivative, Elementwise::zeroColumnsFraction)) {
+            new Loops(ActivationLoops::relu, ActivationLoops::multiplyByReluDerivative, Elementwise::zeroColumnsFraction)) {
         @Override
         public void apply(INDArray z) {                                         // max(z, 0)
             Nd4j.getExecutioner().exec(new RectifiedLinear(z, z));
@@ -60,7 +62,7 @@ public enum Activation {
     SIGMOID("sigmoid", "Sigmoid", 0x159a80,
             new Slope(0.25, "at most 0.25 (at 0, less where it saturates)", 0.25, "at most 0.25"),
             new UnitRule(Units.SATURATED, "(point, unit) pairs with h(1 - h) < 0.01, a derivative below 1/25 of its peak 0.25"),
-            new Loops(Elementwise::sigmoid, Elementwise::multiplyBySigmoidDerivative, Elementwise::saturatedFraction)) {
+            new Loops(ActivationLoops::sigmoid, ActivationLoops::multiplyBySigmoidDerivative, Elementwise::saturatedFraction)) {
         @Override
         public void apply(INDArray z) {                                         // 1 / (1 + e^-z)
             Nd4j.getExecutioner().exec(new Sigmoid(z, z));
@@ -79,7 +81,7 @@ public enum Activation {
     TANH("tanh", "Tanh", 0x7b4fc9,
             new Slope(1, "at most 1 (at 0, less where it saturates)", 1, "about 1 near 0"),
             new UnitRule(Units.SATURATED, "(point, unit) pairs with 1 - h^2 < 0.04, a derivative below 1/25 of its peak 1"),
-            new Loops(Elementwise::tanh, Elementwise::multiplyByTanhDerivative, null)) {
+            new Loops(ActivationLoops::tanh, ActivationLoops::multiplyByTanhDerivative, null)) {
         @Override
         public void apply(INDArray z) {                                         // tanh z
             Nd4j.getExecutioner().exec(new Tanh(z, z));
@@ -101,8 +103,8 @@ public enum Activation {
                     "1 for the half of the units that are on and " + Activation.LEAKY_SLOPE + " for the others (about sqrt(1/2))"),
             new UnitRule(Units.DEAD, "a unit is dead when its input is negative for every training point (then only "
                     + Activation.LEAKY_SLOPE + " of the gradient passes back)"),
-            new Loops(z -> Elementwise.leakyRelu(z, (float) Activation.LEAKY_SLOPE),
-                    (grad, y) -> Elementwise.multiplyByLeakyReluDerivative(grad, y, (float) Activation.LEAKY_SLOPE), null)) {
+            new Loops(z -> ActivationLoops.leakyRelu(z, (float) Activation.LEAKY_SLOPE),
+                    (grad, y) -> ActivationLoops.multiplyByLeakyReluDerivative(grad, y, (float) Activation.LEAKY_SLOPE), null)) {
         @Override
         public void apply(INDArray z) {                                         // z if z > 0, else 0.01 z
             Nd4j.getExecutioner().exec(new LeakyReLU(z, z, LEAKY_SLOPE));
@@ -124,7 +126,7 @@ public enum Activation {
             new Slope(Activation.GELU_PEAK_SLOPE, "about 1 for large inputs, 0.5 at 0 and near 0 for very negative ones (a smooth ReLU)",
                     0.5, "about 0.5 near 0"),
             new UnitRule(Units.DEAD, "a unit is dead when its derivative is below 1/25 of its peak 1.13 for every training point"),
-            new Loops(Elementwise::gelu, Elementwise::multiplyByGeluDerivative, null)) {
+            new Loops(ActivationLoops::gelu, ActivationLoops::multiplyByGeluDerivative, null)) {
         @Override
         public void apply(INDArray z) {                                         // z Φ(z) = z (1 + erf(z / √2)) / 2
             z.muli(cdf(z));
@@ -173,7 +175,7 @@ public enum Activation {
     public record UnitRule(Units kind, String words) {}
 
     /**
-     * The Java loops of {@link Elementwise} for float arrays, each null where the formula serves: {@code apply}, f in
+     * The Java loops of {@link ActivationLoops} and {@link Elementwise} for float arrays, each null where the formula serves: {@code apply}, f in
      * place; {@code multiplyByDerivative}, grad *= f' from y (from z where the derivative needs its input);
      * {@code unitShare}, the share of the rule's units from y.
      */
