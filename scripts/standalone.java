@@ -4,6 +4,7 @@
 // step's options and outputs (in out/STEP of the folder it runs in). Generated from the sources, never kept by hand.
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.22.3
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
@@ -34,7 +35,7 @@ public class standalone implements Callable<Integer> {
     /** The packages of shared/: their classes become package-less classes of the one file. */
     static final List<String> PACKAGES = List.of("backprop", "cli", "data", "nn", "plot", "report", "speed", "study");
     static final Pattern IMPORT = Pattern.compile("(?m)^import (static )?([\\w.]+)(\\.\\*)?;\\s*$");
-    static final Pattern DIRECTIVE = Pattern.compile("(?m)^//(DEPS|JAVA_OPTIONS|JAVA|CDS|FILES)\\b.*$");
+    static final Pattern DIRECTIVE = Pattern.compile("(?m)^//(DEPS|JAVA_OPTIONS|JAVA|CDS|FILES|COMPILE_OPTIONS)\\b.*$");
     static final Pattern OURS = Pattern.compile("\\b(" + String.join("|", PACKAGES) + ")\\.([A-Z]\\w*)");
 
     @Parameters(paramLabel = "STEP", description = "The step's alias, e.g. lecture or train-manual.")
@@ -102,11 +103,11 @@ public class standalone implements Callable<Integer> {
         return out.append('\n').append(body).toString();
     }
 
-    /** Every class of shared/ by simple name (they are unique, or one file could not hold them). */
+    /** Every class of shared/ by simple name (they are unique, or one file could not hold them); not the index sources.java. */
     static Map<String, Path> sharedClasses(Path shared) throws IOException {
         var classes = new LinkedHashMap<String, Path>();
         try (Stream<Path> files = Files.walk(shared)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".java") && !f.getFileName().toString().equals("sources.java")).sorted().toList()) {
                 String name = f.getFileName().toString().replace(".java", "");
                 if (classes.put(name, f) != null) throw new IllegalStateException("two shared classes named " + name);
             }

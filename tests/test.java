@@ -3,6 +3,7 @@
 // "N passed, N failed, N skipped".
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
 //DEPS org.bytedeco:openblas:0.3.31-1.5.13
@@ -16,7 +17,7 @@
 //DEPS org.junit:junit-bom:5.14.1@pom
 //DEPS org.junit.jupiter:junit-jupiter
 //DEPS org.junit.platform:junit-platform-launcher
-//SOURCES ../shared/**/*.java
+//SOURCES ../shared/sources.java
 //SOURCES ../scripts/*.java
 //SOURCES *Test.java ScriptRun.java
 //JAVA_OPTIONS -Djava.awt.headless=true
