@@ -110,7 +110,7 @@ public class all implements Callable<Integer> {
             boolean deepOk = sections.stream().anyMatch(s -> s.alias().equals("deep") && s.ok());
             if (step.alias().equals("gradnorms") && deepOk) args.addAll(List.of("--from", root.resolve("deep").toString()));
             else if (quick) args.addAll(step.quickArgs());
-            System.out.printf("== [%d/%d] %s: %s%n   ./jbang %s %s%n", i + 1, steps.size(), step.alias(), step.heading(), step.alias(),
+            System.out.printf(Locale.ROOT, "== [%d/%d] %s: %s%n   ./jbang %s %s%n", i + 1, steps.size(), step.alias(), step.heading(), step.alias(),
                     String.join(" ", args));
             Report.Section section = runStep(step, args, root.resolve("logs").resolve(step.alias() + ".txt"));
             sections.add(section);

@@ -7,6 +7,7 @@
 //COMPILE_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.22.3
+//SOURCES ../shared/cli/Version.java ../shared/cli/Encoding.java ../shared/cli/BadInputException.java
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 
 import java.io.IOException;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "standalone", mixinStandardHelpOptions = true,
+@Command(name = "standalone", mixinStandardHelpOptions = true, versionProvider = cli.Version.class,
         description = "Writes one exercise step (moons, lecture, deep, gradnorms, depth, forward, backward, train-manual) as a "
                 + "single self-contained .java file: its script, //DEPS and the shared/ classes it uses.")
 public class standalone implements Callable<Integer> {
@@ -46,6 +47,13 @@ public class standalone implements Callable<Integer> {
     Path out;
 
     public static void main(String... args) {
+        cli.Encoding.readableConsole();
+        try {
+            cli.Encoding.requireNamable(args);
+        } catch (cli.BadInputException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(new CommandLine(new standalone()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             System.err.println("error: " + e.getMessage());
             return 2;
@@ -231,8 +239,10 @@ public class standalone implements Callable<Integer> {
         return s.length();
     }
 
-    /** The checkout the working directory is in (beside jbang-catalog.json). */
+    /** The checkout whose ./jbang started this (MOONS_CHECKOUT), else the one the working directory is in (beside jbang-catalog.json). */
     static Path checkout() {
+        String launcher = System.getenv("MOONS_CHECKOUT");
+        if (launcher != null && Files.isRegularFile(Path.of(launcher, "jbang-catalog.json"))) return Path.of(launcher).toAbsolutePath();
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.isRegularFile(d.resolve("jbang-catalog.json")) && Files.isDirectory(d.resolve("shared"))) return d;
         }

@@ -6,12 +6,14 @@
 //SOURCES cli/BadInputException.java
 //SOURCES cli/Cli.java
 //SOURCES cli/DivergedException.java
+//SOURCES cli/Encoding.java
 //SOURCES cli/Output.java
 //SOURCES cli/OutputFolder.java
 //SOURCES cli/Progress.java
 //SOURCES cli/SgdOptions.java
 //SOURCES cli/StudyOptions.java
 //SOURCES cli/TwoLayerNetOptions.java
+//SOURCES cli/Version.java
 //SOURCES data/MersenneTwister.java
 //SOURCES data/Npz.java
 //SOURCES data/NumpyRandomState.java
