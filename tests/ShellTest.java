@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** ./jbang shell: JShell that imports every shared class and runs what a student types. */
+@NeedsBash
 class ShellTest {
     static final Path CHECKOUT = Path.of("").toAbsolutePath();
 

@@ -19,7 +19,7 @@
 //DEPS org.junit.platform:junit-platform-launcher
 //SOURCES ../shared/sources.java
 //SOURCES ../scripts/*.java
-//SOURCES *Test.java ScriptRun.java
+//SOURCES *Test.java ScriptRun.java NeedsBash.java Launch.java
 //JAVA_OPTIONS -Djava.awt.headless=true
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;
