@@ -1,6 +1,8 @@
-// Every source file of shared/, by name: the scripts include this file (//SOURCES ../shared/sources.java) instead of
-// the glob ../shared/**/*.java, because JBang fetches named files over HTTP but does not expand globs there, and
-// running a step by URL (jbang lecture@https://.../jbang-catalog.json) needs every file named.
+// Every source file of shared/, by name: the scripts include this file (//SOURCES ../shared/sources.java) rather than
+// the glob ../shared/**/*.java, because JBang fetches named files over HTTP but expands no glob there, and a step run by
+// URL (jbang lecture@https://.../jbang-catalog.json) needs every file named. SourcesIndexTest keeps it equal to the tree;
+// after adding, moving or removing a file of shared/, write it anew, in the checkout (bash):
+// { sed '/^\/\/SOURCES /d' shared/sources.java; (cd shared && find . -name '*.java' ! -name sources.java | sed 's|^\./|//SOURCES |' | LC_ALL=C sort); } > shared/sources.new && mv shared/sources.new shared/sources.java
 //SOURCES backprop/ManualBackprop.java
 //SOURCES backprop/TwoLayerNet.java
 //SOURCES cli/BadInputException.java
