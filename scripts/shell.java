@@ -44,6 +44,12 @@ public class shell implements Callable<Integer> {
 
     public static void main(String... args) {
         cli.Encoding.readableConsole();
+        try {
+            cli.Encoding.requireNamable(args);   // (figures go to a folder named after the working one)
+        } catch (cli.BadInputException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(new CommandLine(new shell()).setParameterExceptionHandler((ex, ignored) -> {
             System.err.println("error: " + ex.getMessage().strip() + " (see --help for the options)");
             return 2;

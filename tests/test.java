@@ -26,6 +26,7 @@ import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNa
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -39,6 +40,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import cli.BadInputException;
 import cli.Cli;
 
 /** Runs every JUnit 5 test class under tests/ and ends with the line "N passed, N failed, N skipped". */
@@ -54,6 +56,12 @@ public class test implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The tests read tests/fixtures/ and start ./jbang, from the checkout's root folder: elsewhere, or run by URL, say so.
+        if (!Files.isRegularFile(Path.of("jbang-catalog.json")) || !Files.isDirectory(Path.of("tests", "fixtures"))) {
+            String checkout = System.getenv("MOONS_CHECKOUT");
+            throw new BadInputException(checkout != null ? "the tests run in the checkout's folder: cd " + checkout + " && ./jbang test"
+                    : "the tests run in a clone of the toolkit, from its folder: clone it, then run ./jbang test there");
+        }
         Path jar = Path.of(test.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<DiscoverySelector> selectors = classes.isEmpty()
                 ? testClassesIn(jar).stream().map(c -> (DiscoverySelector) selectClass(c)).toList()
