@@ -302,7 +302,7 @@ class LauncherTest {
             Launch other = Launch.run(tmp, path, List.of(), CHECKOUT.resolve("scripts/forward.java").toString(), "--batch", "2", "--hidden", "3");
             assertEquals(0, other.exit(), other.out());
             assertTrue(other.out().contains("a1 = X W1^T + b1"), other.out());
-            Launch step = Launch.run(tmp, path, List.of(), "jbang", "forward", "--batch", "2", "--hidden", "3");
+            Launch step = Launch.run(tmp, path, List.of(), link.toString(), "forward", "--batch", "2", "--hidden", "3");
             assertEquals(0, step.exit(), "an alias from another folder, through the link:\n" + step.out());
         } finally {
             Files.delete(link);   // (not JUnit: it warns about a link leading out of the temp folder)

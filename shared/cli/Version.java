@@ -19,6 +19,11 @@ public final class Version implements IVersionProvider {
     }
 
     @Override
+    public String toString() {
+        return getVersion()[0];
+    }
+
+    @Override
     public String[] getVersion() {
         String name = spec == null ? "" : spec.qualifiedName() + ", ";
         return new String[] {name + "two-moons toolkit " + TOOLKIT + " (Java " + System.getProperty("java.version") + ")"};
