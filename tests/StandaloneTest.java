@@ -46,6 +46,7 @@ class StandaloneTest {
         assertEquals(0, made.exit(), made.out());
         String code = Files.readString(generated);
         assertTrue(!code.contains("//SOURCES") && code.contains("//DEPS") && !code.contains("\npackage "), "one file, no sources");
+        assertTrue(code.contains("\n//COMPILE_OPTIONS -encoding UTF-8\n"), "it compiles in any locale");
 
         Path alone = Files.createDirectories(tmp.resolve("alone-" + step));
         Files.copy(generated, alone.resolve(name));
