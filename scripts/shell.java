@@ -25,10 +25,10 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.zip.ZipFile;
+import cli.Cli;
 import jdk.jshell.tool.JavaShellToolBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /**
  * JShell with ND4J, XChart and every package of shared/ imported, for tinkering without a build:
@@ -36,24 +36,14 @@ import picocli.CommandLine;
  * runs in this JVM with that jar on its class path, so it imports the compiled classes instead of compiling their
  * sources again (which took 16 s). Files given as arguments are opened after the imports, like {@code /open FILE}.
  */
-@Command(name = "shell", mixinStandardHelpOptions = true, versionProvider = cli.Version.class,
+@Command(name = "shell", mixinStandardHelpOptions = true,
         description = "JShell with ND4J, XChart and every package of shared/ imported. Try: var data = TwoMoons.lecture();")
 public class shell implements Callable<Integer> {
     @Parameters(paramLabel = "FILE.jsh", arity = "0..*", description = "JShell scripts to run after the imports (then the shell exits if the last one says /exit).")
     List<Path> files = List.of();
 
     public static void main(String... args) {
-        cli.Encoding.readableConsole();
-        try {
-            cli.Encoding.requireNamable(args);   // (figures go to a folder named after the working one)
-        } catch (cli.BadInputException e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(2);
-        }
-        System.exit(new CommandLine(new shell()).setParameterExceptionHandler((ex, ignored) -> {
-            System.err.println("error: " + ex.getMessage().strip() + " (see --help for the options)");
-            return 2;
-        }).execute(args));
+        System.exit(Cli.run(new shell(), args));
     }
 
     @Override
