@@ -8,6 +8,7 @@
 // report (bench/WholeReport.java), the helpers both use (bench/BenchMachine.java).
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
 //DEPS org.bytedeco:openblas:0.3.31-1.5.13
@@ -18,7 +19,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/**/*.java
+//SOURCES ../shared/sources.java
 //SOURCES bench/KernelBench.java
 //SOURCES bench/KernelReport.java
 //SOURCES bench/WholeBench.java

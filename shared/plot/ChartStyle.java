@@ -4,6 +4,7 @@ import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler.LegendPosition;
@@ -72,6 +73,7 @@ public final class ChartStyle {
         s.setToolTipsEnabled(false);
         s.setZoomEnabled(false);
         s.setCursorEnabled(false);
+        s.setLocale(Locale.ROOT);   // tick labels 0.5, not 0,5, whatever the user's locale: as the CSVs and reports
     }
 
     /**
