@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -98,34 +100,12 @@ class MlpGradientTest {
         check(Mlp.lecture(264, Activation.RELU, DataType.DOUBLE).initLikeTorch(1), true);
     }
 
-    @Test
-    void deepSigmoidGradients() {
-        check(Mlp.deep(3, 264, Activation.SIGMOID, DataType.DOUBLE).initLikeTorch(2), false);
-        check(Mlp.deep(3, 12, Activation.SIGMOID, DataType.DOUBLE).initLikeTorch(3), true);
-    }
-
-    @Test
-    void deepReluGradients() {
-        check(Mlp.deep(3, 264, Activation.RELU, DataType.DOUBLE).initLikeTorch(2), false);
-        check(Mlp.deep(3, 12, Activation.RELU, DataType.DOUBLE).initLikeTorch(3), true);
-    }
-
-    @Test
-    void deepTanhGradients() {
-        check(Mlp.deep(2, 12, Activation.TANH, DataType.DOUBLE).initLikeTorch(4), true);
-    }
-
-    @Test
-    void deepLeakyReluGradients() {
-        check(Mlp.deep(3, 264, Activation.LEAKY_RELU, DataType.DOUBLE).initLikeTorch(2), false);
-        check(Mlp.deep(3, 12, Activation.LEAKY_RELU, DataType.DOUBLE).initLikeTorch(3), true);
-    }
-
-    /** GELU's derivative takes its input, which the net keeps for it. */
-    @Test
-    void deepGeluGradients() {
-        check(Mlp.deep(3, 264, Activation.GELU, DataType.DOUBLE).initLikeTorch(2), false);
-        check(Mlp.deep(3, 12, Activation.GELU, DataType.DOUBLE).initLikeTorch(3), true);
+    /** Every activation, the sheet's deep net (autodiff) and a narrow one (autodiff and finite differences); GELU's needs its kept input. */
+    @ParameterizedTest
+    @EnumSource(Activation.class)
+    void deepNetGradients(Activation activation) {
+        check(Mlp.deep(3, 264, activation, DataType.DOUBLE).initLikeTorch(2), false);
+        check(Mlp.deep(3, 12, activation, DataType.DOUBLE).initLikeTorch(3), true);
     }
 
     /** Every activation's float net (its Java loops) gives its double net's gradients to float precision. */
