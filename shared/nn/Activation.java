@@ -272,9 +272,15 @@ public enum Activation {
      * size below 1/25 of its peak ({@link Units#OF_PEAK}), in every row (DEAD) or per element (SATURATED).
      */
     public double unitShare(INDArray y, INDArray z) {
+        return unitShare(y, z, null);
+    }
+
+    /** {@link #unitShare(INDArray, INDArray)}, the derivatives computed into {@code slopes} ([n, units] 'f' of y's type; null: a new one). */
+    public double unitShare(INDArray y, INDArray z, INDArray slopes) {
         if (loops.unitShare() != null && y.dataType() == DataType.FLOAT) return loops.unitShare().applyAsDouble(y);
-        INDArray slopes = Nd4j.create(y.dataType(), y.shape(), 'f').assign(1);
-        multiplyByDerivative(slopes, y, z, Nd4j.create(y.dataType(), y.shape(), 'f'));
+        if (slopes == null) slopes = Nd4j.create(y.dataType(), y.shape(), 'f');
+        slopes.assign(1);
+        multiplyByDerivative(slopes, y, z, needsScratch(y.dataType()) ? Nd4j.create(y.dataType(), y.shape(), 'f') : null);
         double below = slope.peak() * Units.OF_PEAK;
         if (y.dataType() == DataType.FLOAT) {
             return units.kind() == Units.DEAD ? Elementwise.columnsBelowFraction(slopes, (float) below) : Elementwise.belowFraction(slopes, (float) below);

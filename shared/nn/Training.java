@@ -157,6 +157,8 @@ public final class Training {
         /** Each hidden layer's weights before the step. */
         final float[][] before;
         final double[][] beforeDouble;
+        /** Per hidden layer, where {@link Activation#unitShare} computes the derivatives (made on first use). */
+        final INDArray[] slopes;
 
         Diagnostics(Mlp net, List<Linear> hidden) {
             this.net = net;
@@ -164,6 +166,7 @@ public final class Training {
             inFloat = net.dataType() == DataType.FLOAT;
             before = new float[hidden.size()][];
             beforeDouble = new double[hidden.size()][];
+            slopes = new INDArray[hidden.size()];
             for (int k = 0; k < hidden.size(); k++) {
                 if (inFloat) before[k] = new float[(int) hidden.get(k).weight().length()];
             }
@@ -179,11 +182,17 @@ public final class Training {
                 perLayer.get(WEIGHT_NORM)[epoch][k] = norm(w);
                 if (inFloat) Elementwise.copy(w, before[k]);
                 else beforeDouble[k] = w.dup('f').data().asDouble();
-                double share = net.activation().unitShare(outputs.get(k), inputs.get(k));
+                double share = net.activation().unitShare(outputs.get(k), inputs.get(k), slopes(k, outputs.get(k)));
                 for (Activation.Units units : Activation.Units.values()) {
                     perLayer.get(units.column())[epoch][k] = units == counted ? share : Double.NaN;   // the other does not apply
                 }
             }
+        }
+
+        /** Layer k's buffer for its derivatives (for the activations whose unit rule computes them), made once. */
+        INDArray slopes(int k, INDArray h) {
+            if (slopes[k] == null) slopes[k] = org.nd4j.linalg.factory.Nd4j.create(h.dataType(), h.shape(), 'f');
+            return slopes[k];
         }
 
         /** What the step changed: {@code ||W_after - W_before||} and its share of {@code ||W_before||}. */
