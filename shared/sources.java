@@ -61,6 +61,7 @@
 //SOURCES speed/Nd4jSetup.java
 //SOURCES speed/Parallel.java
 //SOURCES speed/Timings.java
+//SOURCES speed/TwoCores.java
 //SOURCES study/ActivationSummary.java
 //SOURCES study/DeepNumbers.java
 //SOURCES study/DepthNumbers.java

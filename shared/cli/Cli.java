@@ -21,6 +21,7 @@ public final class Cli {
 
     /** Parses and runs {@code command}; returns the exit code instead of exiting, so tests can call it. */
     public static int run(Callable<Integer> command, String... args) {
+        speed.Nd4jSetup.memoryAccountingOff();   // (before ND4J loads)
         Encoding.readableConsole();
         var cli = new CommandLine(command);
         if (cli.getCommandSpec().versionProvider() == null) cli.getCommandSpec().versionProvider(new Version(cli.getCommandSpec()));

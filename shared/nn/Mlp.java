@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import data.Npz;
+import speed.TwoCores;
 
 /**
  * The lecture's classifiers: Linear layers with an activation after every layer but the last, which gives logits.
@@ -25,6 +28,9 @@ public final class Mlp {
     private final INDArray gradients;
     private final Activation activation;
     private final DataType type;
+    /** The layers again, over the same parameters, with gradients of their own: the second core's half of a batch. */
+    private List<Linear> otherCoreLayers;
+    private INDArray otherCoreGradients;
     /** Buffers of the last few batch sizes (train, test, a plot grid); older ones are dropped for the GC. */
     private final Map<Long, Buffers> buffers = new LinkedHashMap<>(4, 0.75f, true) {
         @Override
@@ -114,7 +120,7 @@ public final class Mlp {
      * net's buffers, overwritten by the next such pass): what training diagnostics read, e.g. which ReLUs are off.
      */
     public List<INDArray> hiddenOutputs(INDArray x) {
-        return hidden(buffersFor(x).outputs);
+        return hidden(buffersFor(x).all.outputs);
     }
 
     /**
@@ -122,7 +128,7 @@ public final class Mlp {
      * only when the activation's derivative needs them ({@link Activation#derivativeNeedsInput}); otherwise nulls.
      */
     public List<INDArray> hiddenPreActivations(INDArray x) {
-        return hidden(buffersFor(x).preActivations);
+        return hidden(buffersFor(x).all.preActivations);
     }
 
     private List<INDArray> hidden(INDArray[] perLayer) {
@@ -142,8 +148,9 @@ public final class Mlp {
      */
     public INDArray logits(INDArray x) {
         Buffers b = buffersFor(x);
-        forward(x, b);
-        return b.outputs[layers.size() - 1];
+        b.x.assign(x);
+        forward(b.all);
+        return b.all.outputs[layers.size() - 1];
     }
 
     /** Loss and accuracy of a batch, forward only. */
@@ -159,30 +166,62 @@ public final class Mlp {
      */
     public Evaluation backward(INDArray x, int[] labels) {
         Buffers b = buffersFor(x);
-        forward(x, b);
-        int last = layers.size() - 1;
+        b.x.assign(x);
         b.ensureGradients();
-        double loss = CrossEntropy.lossAndGradient(b.outputs[last], labels, b.grads[last]);
-        double accuracy = CrossEntropy.accuracy(b.outputs[last], labels);
+        if (type != DataType.FLOAT || !TwoCores.forBatch(b.n)) return backward(b.all, layers, labels);
+        // Both cores (speed.TwoCores): each half of the rows through the same passes into its own gradients; the mean
+        // loss's gradient is then the halves' mean gradients weighted by their share of the rows.
+        Pass[] halves = b.halves();
+        int[][] halfLabels = b.halfLabels(labels);
+        var both = TwoCores.both(() -> backward(halves[0], layers, halfLabels[0]),
+                () -> backward(halves[1], otherCoreLayers(), halfLabels[1]));
+        double first = (double) halves[0].n / b.n, second = (double) halves[1].n / b.n;
+        Nd4j.getExecutioner().exec(new Axpy(otherCoreGradients, gradients.muli(first), gradients, second));
+        long correct = Math.round(both.first().accuracy() * halves[0].n) + Math.round(both.second().accuracy() * halves[1].n);
+        return new Evaluation(first * both.first().loss() + second * both.second().loss(), (double) correct / b.n);
+    }
+
+    /** Forward pass, mean cross-entropy and backward pass over the rows of {@code p}, the gradients into {@code layers}'. */
+    private Evaluation backward(Pass p, List<Linear> layers, int[] labels) {
+        forward(p);
+        int last = layers.size() - 1;
+        double loss = CrossEntropy.lossAndGradient(p.outputs[last], labels, p.grads[last]);
+        double accuracy = CrossEntropy.accuracy(p.outputs[last], labels);
         for (int i = last; i >= 0; i--) {
-            INDArray inputGrad = i == 0 ? null : b.grads[i - 1];
-            layers.get(i).backwardWithOnes(b.inputs[i], b.grads[i], inputGrad);
-            if (i > 0) activation.multiplyByDerivative(b.grads[i - 1], b.outputs[i - 1], b.preActivations[i - 1], b.scratch[i - 1]);
+            INDArray inputGrad = i == 0 ? null : p.grads[i - 1];
+            layers.get(i).backwardWithOnes(p.inputs[i], p.grads[i], inputGrad);
+            if (i > 0) activation.multiplyByDerivative(p.grads[i - 1], p.outputs[i - 1], p.preActivations[i - 1], p.scratch[i - 1]);
         }
         return new Evaluation(loss, accuracy);
+    }
+
+    /** The layers over this net's parameters with gradients of their own, for the second core's half of a batch. */
+    private synchronized List<Linear> otherCoreLayers() {
+        if (otherCoreLayers == null) {
+            otherCoreGradients = Nd4j.create(type, gradients.shape(), 'f');
+            var other = new ArrayList<Linear>();
+            long offset = 0;
+            for (Linear l : layers) {
+                other.add(new Linear(l.name(), l.in(), l.out(), parameters, otherCoreGradients, offset));
+                offset += Linear.size(l.in(), l.out());
+            }
+            otherCoreLayers = List.copyOf(other);
+        }
+        return otherCoreLayers;
     }
 
     /** The latent layer's output BEFORE its activation, as a new [n, 2] array (the lecture's {@code model.latent(x)}). */
     public INDArray latent(INDArray x) {
         Buffers b = buffersFor(x);
+        Pass p = b.all;
         int latent = layers.size() - 2;
         b.x.assign(x);
         for (int i = 0; i < latent; i++) {
-            layers.get(i).forwardWithOnes(b.inputs[i], b.outputs[i]);
-            activation.applyInPlace(b.outputs[i]);
+            layers.get(i).forwardWithOnes(p.inputs[i], p.outputs[i]);
+            activation.applyInPlace(p.outputs[i]);
         }
         INDArray z = Nd4j.create(type, new long[] {x.size(0), layers.get(latent).out()}, 'f');
-        layers.get(latent).forwardWithOnes(b.inputs[latent], z);
+        layers.get(latent).forwardWithOnes(p.inputs[latent], z);
         return z;
     }
 
@@ -199,16 +238,15 @@ public final class Mlp {
         return logits;
     }
 
-    private void forward(INDArray x, Buffers b) {
-        b.x.assign(x);
+    private void forward(Pass p) {
         for (int i = 0; i < layers.size(); i++) {
-            if (b.preActivations[i] == null) {
-                layers.get(i).forwardWithOnes(b.inputs[i], b.outputs[i]);
+            if (p.preActivations[i] == null) {
+                layers.get(i).forwardWithOnes(p.inputs[i], p.outputs[i]);
             } else {   // z kept for the derivative
-                layers.get(i).forwardWithOnes(b.inputs[i], b.preActivations[i]);
-                b.outputs[i].assign(b.preActivations[i]);
+                layers.get(i).forwardWithOnes(p.inputs[i], p.preActivations[i]);
+                p.outputs[i].assign(p.preActivations[i]);
             }
-            if (i < layers.size() - 1) activation.applyInPlace(b.outputs[i]);
+            if (i < layers.size() - 1) activation.applyInPlace(p.outputs[i]);
         }
     }
 
@@ -229,22 +267,21 @@ public final class Mlp {
      */
     private final class Buffers {
         final long n;
-        final INDArray[] inputs = new INDArray[layers.size()];
-        final INDArray[] outputs = new INDArray[layers.size()];
-        /** Each activated layer's input z [n, out], where the activation's derivative needs it; else null. */
-        final INDArray[] preActivations = new INDArray[layers.size()];
+        /** The arrays of every row. */
+        final Pass all;
         /** The batch's place in {@code inputs[0]}. */
         final INDArray x;
-        /**
-         * The loss gradients of the outputs and, for a double net, a scratch array of each output's shape (the derivative's
-         * formula needs one; a float net's Java loops do not).
-         */
-        INDArray[] grads;
-        INDArray[] scratch;
+        /** The two halves of the rows, for the two cores (views of {@link #all}'s arrays but the logits'); made on first use. */
+        private Pass[] halves;
+        private int[] labels;
+        private int[][] halfLabels;
 
         Buffers(long n) {
             this.n = n;
             int last = layers.size() - 1;
+            var inputs = new INDArray[layers.size()];
+            var outputs = new INDArray[layers.size()];
+            var preActivations = new INDArray[layers.size()];
             for (int i = 0; i <= last; i++) {
                 int in = layers.get(i).in();
                 inputs[i] = Nd4j.create(type, new long[] {n, in + 1}, 'f');
@@ -256,22 +293,82 @@ public final class Mlp {
             if (activation.derivativeNeedsInput()) {
                 for (int i = 0; i < last; i++) preActivations[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
             }
+            all = new Pass(n, inputs, outputs, preActivations);
         }
 
         /** Gradient buffers only for batches we train on (a plot grid needs no backward pass). */
         void ensureGradients() {
-            if (grads != null) return;
-            grads = new INDArray[layers.size()];
-            scratch = new INDArray[layers.size()];
-            for (int i = 0; i < grads.length; i++) {
-                grads[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
-                if (activation.needsScratch(type)) scratch[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
+            if (all.grads[0] != null) return;
+            for (int i = 0; i < layers.size(); i++) {
+                all.grads[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
+                if (activation.needsScratch(type)) all.scratch[i] = Nd4j.create(type, new long[] {n, layers.get(i).out()}, 'f');
             }
+        }
+
+        /**
+         * Rows [0, n/2) and [n/2, n): every array a view of those rows of {@link #all}'s (so the diagnostics read the
+         * whole batch's outputs after a pass in halves), the logits and their gradient arrays of their own (the loss's
+         * loops want whole matrices).
+         */
+        Pass[] halves() {
+            if (halves == null) halves = new Pass[] {all.rows(0, n / 2), all.rows(n / 2, n)};
+            return halves;
+        }
+
+        /** The labels of {@link #halves}' rows (kept while the same labels come). */
+        int[][] halfLabels(int[] labels) {
+            if (labels != this.labels) {
+                this.labels = labels;
+                halfLabels = new int[][] {Arrays.copyOfRange(labels, 0, (int) (n / 2)), Arrays.copyOfRange(labels, (int) (n / 2), (int) n)};
+            }
+            return halfLabels;
         }
 
         /** The first {@code columns} columns of an 'f'-ordered [n, m] matrix: a contiguous [n, columns] view. */
         private INDArray firstColumns(INDArray a, long columns) {
             return Nd4j.create(a.data(), new long[] {n, columns}, new long[] {1, n}, 0, 'f');
+        }
+    }
+
+    /**
+     * The arrays of one pass over n rows of a batch, per layer: its input {@code [a 1]}, output and, where kept, input to
+     * the activation (else null); the loss gradients of the outputs and, for a double net, a scratch array of each
+     * output's shape (the derivative's formula needs one; a float net's Java loops do not).
+     */
+    private static final class Pass {
+        final long n;
+        final INDArray[] inputs, outputs, preActivations, grads, scratch;
+
+        Pass(long n, INDArray[] inputs, INDArray[] outputs, INDArray[] preActivations) {
+            this(n, inputs, outputs, preActivations, new INDArray[inputs.length], new INDArray[inputs.length]);
+        }
+
+        private Pass(long n, INDArray[] inputs, INDArray[] outputs, INDArray[] preActivations, INDArray[] grads, INDArray[] scratch) {
+            this.n = n;
+            this.inputs = inputs;
+            this.outputs = outputs;
+            this.preActivations = preActivations;
+            this.grads = grads;
+            this.scratch = scratch;
+        }
+
+        /** Rows [from, to) of this pass's arrays as views, the last layer's output and gradient as arrays of their own. */
+        Pass rows(long from, long to) {
+            int last = inputs.length - 1;
+            INDArray[] in = new INDArray[inputs.length], out = new INDArray[inputs.length], pre = new INDArray[inputs.length],
+                    grad = new INDArray[inputs.length];
+            for (int i = 0; i <= last; i++) {
+                in[i] = rowsOf(inputs[i], from, to);
+                pre[i] = preActivations[i] == null ? null : rowsOf(preActivations[i], from, to);
+                boolean own = i == last;
+                out[i] = own ? Nd4j.create(outputs[i].dataType(), new long[] {to - from, outputs[i].columns()}, 'f') : rowsOf(outputs[i], from, to);
+                grad[i] = own ? Nd4j.create(grads[i].dataType(), new long[] {to - from, grads[i].columns()}, 'f') : rowsOf(grads[i], from, to);
+            }
+            return new Pass(to - from, in, out, pre, grad, new INDArray[inputs.length]);
+        }
+
+        private static INDArray rowsOf(INDArray a, long from, long to) {
+            return a.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
         }
     }
 

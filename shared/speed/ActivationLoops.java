@@ -98,9 +98,9 @@ public final class ActivationLoops {
      * becomes +0, elsewhere it stays bit for bit, as in PyTorch's threshold_backward.
      */
     public static void multiplyByReluDerivative(INDArray grad, INDArray y) {
-        IntBuffer gradBits = Elementwise.ints(grad), yBits = Elementwise.ints(Elementwise.sameLayout(y, grad));
+        IntBuffer gradBits = Elementwise.runBits(grad), yBits = Elementwise.runBits(Elementwise.sameLayout(y, grad));
         Scratch s = Scratch.get();
-        Elementwise.forEachBlock(grad.length(), (start, n) -> {
+        Elementwise.forEachBlock(grad, (start, n) -> {
             int[] g = s.bits, out = s.moreBits;
             gradBits.get(start, g, 0, n);
             yBits.get(start, out, 0, n);
@@ -170,9 +170,9 @@ public final class ActivationLoops {
      * e^(-z^2 / 2) / sqrt(2 pi)}, as torch's gelu_backward computes it.
      */
     public static void multiplyByGeluDerivative(INDArray grad, INDArray z) {
-        FloatBuffer gradMemory = Elementwise.floats(grad), zMemory = Elementwise.floats(Elementwise.sameLayout(z, grad));
+        FloatBuffer gradMemory = Elementwise.runs(grad), zMemory = Elementwise.runs(Elementwise.sameLayout(z, grad));
         Scratch s = Scratch.get();
-        Elementwise.forEachBlock(grad.length(), (start, n) -> {
+        Elementwise.forEachBlock(grad, (start, n) -> {
             float[] g = s.a, x = s.b, e = s.c;
             gradMemory.get(start, g, 0, n);
             zMemory.get(start, x, 0, n);
@@ -209,9 +209,9 @@ public final class ActivationLoops {
     }
 
     private static void multiplyBlockwise(INDArray grad, INDArray y, DerivativeLoop loop) {
-        FloatBuffer gradMemory = Elementwise.floats(grad), yMemory = Elementwise.floats(Elementwise.sameLayout(y, grad));
+        FloatBuffer gradMemory = Elementwise.runs(grad), yMemory = Elementwise.runs(Elementwise.sameLayout(y, grad));
         Scratch s = Scratch.get();
-        Elementwise.forEachBlock(grad.length(), (start, n) -> {
+        Elementwise.forEachBlock(grad, (start, n) -> {
             gradMemory.get(start, s.a, 0, n);
             yMemory.get(start, s.b, 0, n);
             loop.run(s.a, s.b, n);
@@ -225,9 +225,9 @@ public final class ActivationLoops {
     }
 
     private static void inPlaceBlockwise(INDArray a, InPlaceLoop loop) {
-        FloatBuffer memory = Elementwise.floats(a);
+        FloatBuffer memory = Elementwise.runs(a);
         Scratch s = Scratch.get();
-        Elementwise.forEachBlock(a.length(), (start, n) -> {
+        Elementwise.forEachBlock(a, (start, n) -> {
             memory.get(start, s.a, 0, n);
             loop.run(s.a, n, s);
             memory.put(start, s.a, 0, n);

@@ -23,6 +23,7 @@ public final class Background implements AutoCloseable {
     public <R> Future<R> submit(Callable<R> task) {
         return worker.submit(() -> {
             Nd4jSetup.oneThreadHere();   // (OpenBLAS and the rest: the scripts call Nd4jSetup.threads before they make one)
+            TwoCores.oneCoreHere();   // (a net evaluated here keeps to this core)
             Timings.alongside();   // (for ./jbang bench --whole: this work runs alongside the main path)
             return task.call();
         });

@@ -51,15 +51,26 @@ public final class Blas {
     // offset beyond the buffer's own is added; for ND4J's views that difference is 0. (Its asNio() does not: it covers
     // the whole underlying buffer, hence these pointers for Elementwise too.)
 
-    /** The memory of a float array from its first element, {@code a.length()} elements long. */
+    /** The memory of a float array from its first element to its last ({@link #span}). */
     static FloatPointer floats(INDArray a) {
         long first = a.offset() - a.data().offset();
-        return new FloatPointer(a.data().addressPointer()).position(first).limit(first + a.length());
+        return new FloatPointer(a.data().addressPointer()).position(first).limit(first + span(a));
     }
 
-    /** The memory of a double array from its first element, {@code a.length()} elements long. */
+    /** The memory of a double array from its first element to its last ({@link #span}). */
     static DoublePointer doubles(INDArray a) {
         long first = a.offset() - a.data().offset();
-        return new DoublePointer(a.data().addressPointer()).position(first).limit(first + a.length());
+        return new DoublePointer(a.data().addressPointer()).position(first).limit(first + span(a));
+    }
+
+    /**
+     * Elements from the first to the last: {@code a.length()}, or more for some rows of a taller 'f'-ordered matrix (the
+     * other rows lie between its columns), which gemm reads by its leading dimension.
+     */
+    private static long span(INDArray a) {
+        if (a.isEmpty()) return 0;
+        long last = 0;
+        for (int d = 0; d < a.rank(); d++) last += (a.size(d) - 1) * Math.abs(a.stride(d));
+        return Math.max(a.length(), last + 1);
     }
 }

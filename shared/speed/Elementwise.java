@@ -148,25 +148,64 @@ public final class Elementwise {
         for (long start = 0; start < length; start += BLOCK) block.run((int) start, (int) Math.min(BLOCK, length - start));
     }
 
+    /**
+     * The blocks of an array that {@link #runs} accepts, as positions in its memory: a dense one's as {@link
+     * #forEachBlock(long, Block)} gives them; for rows of a taller 'f'-ordered matrix, each column's run of rows.
+     */
+    static void forEachBlock(INDArray a, Block block) {
+        if (isDense(a)) {
+            forEachBlock(a.length(), block);
+            return;
+        }
+        long rows = a.rows(), columnStride = a.stride(1);
+        for (long c = 0; c < a.columns(); c++) {
+            for (long start = 0; start < rows; start += BLOCK) block.run((int) (c * columnStride + start), (int) Math.min(BLOCK, rows - start));
+        }
+    }
+
     /** A float array's memory; its elements must fill it without gaps (any order: the loops are element-wise). */
     static FloatBuffer floats(INDArray a) {
         return a.isEmpty() ? FloatBuffer.allocate(0) : Blas.floats(requireDense(a)).asBuffer();
     }
 
+    /**
+     * The memory from a float array's first element to its last, for loops that go through it by {@link
+     * #forEachBlock(INDArray, Block)}: a dense array, or some rows of a taller 'f'-ordered matrix (its columns' runs of
+     * rows with the other rows between them), as {@code speed.TwoCores} gives each core half of a batch.
+     */
+    static FloatBuffer runs(INDArray a) {
+        if (isDense(a)) return floats(a);
+        if (a.dataType() != DataType.FLOAT || a.rank() != 2 || a.ordering() != 'f' || a.stride(0) != 1 || a.stride(1) < a.rows()) {
+            throw new IllegalArgumentException("expected a float array, dense or rows of an 'f'-ordered matrix, got shape "
+                    + Arrays.toString(a.shape()) + " strides " + Arrays.toString(a.stride()) + " '" + a.ordering() + "'");
+        }
+        return Blas.floats(a).asBuffer();
+    }
+
+    /** {@link #runs}, seen as the floats' bits. */
+    static IntBuffer runBits(INDArray a) {
+        runs(a);   // (checks the layout)
+        return a.isEmpty() ? IntBuffer.allocate(0) : new IntPointer(Blas.floats(a)).asBuffer();
+    }
+
     private static INDArray requireDense(INDArray a) {
         if (a.dataType() != DataType.FLOAT) throw new IllegalArgumentException("expected a float array, got " + a.dataType());
+        if (!isDense(a)) {
+            throw new IllegalArgumentException("expected a dense vector or matrix, got shape " + Arrays.toString(a.shape())
+                    + " strides " + Arrays.toString(a.stride()));
+        }
+        return a;
+    }
+
+    /** Whether the elements fill the memory from the first to the last without gaps. */
+    private static boolean isDense(INDArray a) {
         long[] shape = a.shape(), stride = a.stride();
-        boolean dense = switch (a.rank()) {
+        return switch (a.rank()) {
             case 1 -> stride[0] == 1 || shape[0] <= 1;
             case 2 -> a.ordering() == 'f' ? (stride[0] == 1 || shape[0] <= 1) && (stride[1] == shape[0] || shape[1] <= 1)
                                           : (stride[1] == 1 || shape[1] <= 1) && (stride[0] == shape[1] || shape[0] <= 1);
             default -> false;
         };
-        if (!dense) {
-            throw new IllegalArgumentException("expected a dense vector or matrix, got shape " + Arrays.toString(shape)
-                    + " strides " + Arrays.toString(stride));
-        }
-        return a;
     }
 
     /** The same memory as {@link #floats}, seen as the floats' bits. */
@@ -177,9 +216,11 @@ public final class Elementwise {
 
     /** Two arrays of one element-wise op must lay out their elements alike. */
     static INDArray sameLayout(INDArray a, INDArray like) {
-        if (!Arrays.equals(a.shape(), like.shape()) || (a.rank() == 2 && a.ordering() != like.ordering())) {
-            throw new IllegalArgumentException("expected " + Arrays.toString(like.shape()) + " '" + like.ordering() + "', got "
-                    + Arrays.toString(a.shape()) + " '" + a.ordering() + "'");
+        if (!Arrays.equals(a.shape(), like.shape()) || (a.rank() == 2 && a.ordering() != like.ordering())
+                || isDense(a) != isDense(like) || (!isDense(a) && a.stride(1) != like.stride(1))) {
+            throw new IllegalArgumentException("expected " + Arrays.toString(like.shape()) + " '" + like.ordering() + "' strides "
+                    + Arrays.toString(like.stride()) + ", got " + Arrays.toString(a.shape()) + " '" + a.ordering() + "' strides "
+                    + Arrays.toString(a.stride()));
         }
         return a;
     }

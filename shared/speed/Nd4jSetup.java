@@ -15,6 +15,19 @@ import org.nd4j.nativeblas.Nd4jBlas;
 public final class Nd4jSetup {
     private Nd4jSetup() {}
 
+    /**
+     * Turns JavaCPP's memory accounting off, unless the command line set it: with it on, every native allocation (ND4J
+     * makes one for each array and many an op's shape information) also reads the process's resident size from
+     * /proc/self/statm, to be able to refuse one beyond a limit: most of an op's set-up time where ops are small. The
+     * hand-written backprop's step (train-manual, about 40 ND4J calls) went from 2.3-2.7 to 1.7-2.0 ms without it. Must
+     * run before ND4J loads (JavaCPP reads these once); every command calls it first ({@code cli.Cli#run}).
+     */
+    public static void memoryAccountingOff() {
+        for (String limit : new String[] {"org.bytedeco.javacpp.maxPhysicalBytes", "org.bytedeco.javacpp.maxBytes"}) {
+            if (System.getProperty(limit) == null) System.setProperty(limit, "0");
+        }
+    }
+
     /** The settings as {@link #restore} takes them: OpenMP, OpenBLAS, ND4J master threads. */
     public static int[] current() {
         Nd4j.create(1);   // loads the backend, which NativeOpsHolder needs first

@@ -23,9 +23,10 @@ public final class Parallel {
     public static <T, R> List<R> map(List<T> items, int jobs, Function<? super T, ? extends R> work) {
         if (jobs < 1) throw new IllegalArgumentException("jobs must be at least 1, got " + jobs);
         Nd4jSetup.threads(1);
-        var threads = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(jobs, items.size())), task -> {
-            Thread t = new Thread(task, "parallel-" + threads.incrementAndGet());
+        var named = new AtomicInteger();
+        int threads = Math.max(1, Math.min(jobs, items.size()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
+            Thread t = new Thread(task, "parallel-" + named.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -34,6 +35,7 @@ public final class Parallel {
             for (T item : items) {
                 futures.add(pool.submit(() -> {
                     Nd4jSetup.oneThreadHere();   // OpenMP's thread count is per native thread: set it on this one too
+                    if (threads > 1) TwoCores.oneCoreHere();   // a net per core; one net alone takes both
                     return (R) work.apply(item);
                 }));
             }

@@ -1,0 +1,90 @@
+package speed;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * A net that trains alone uses both cores: its batch is split in two halves of rows, and each half's forward and
+ * backward pass runs on its own core, into its own gradients, which then add up to the batch's (nn.Mlp#backward). ND4J's
+ * and OpenBLAS's own threads would split every op instead, and their workers spin while they wait: on a shared 2-core
+ * machine that made an epoch 5x slower, where two halves on two Java threads, one hand-off per pass, lose nothing when
+ * the other core is busy. Where several nets train side by side ({@link Parallel}) or a thread draws beside the
+ * training ({@link Background}), each keeps to one core: those threads are marked with {@link #oneCoreHere}.
+ * <p>
+ * {@code MOONS_TWO_CORES=0} in the environment (or {@code -Dmoons.twoCores=false}) keeps every net on one core, e.g. to
+ * measure what the split gives.
+ */
+public final class TwoCores {
+    /**
+     * Fewer rows than this stay on one core. A hand-off costs 10-30 us; the lecture's net on the 800 training points
+     * (0.28 ms per epoch on one core) still gains from the split, the 200 test points' forward pass alone would not.
+     */
+    public static final int MIN_ROWS = 256;
+
+    private static final boolean ENABLED = !"0".equals(System.getenv("MOONS_TWO_CORES"))
+            && Boolean.parseBoolean(System.getProperty("moons.twoCores", "true"))
+            && Runtime.getRuntime().availableProcessors() >= 2;
+    private static final ThreadLocal<Boolean> ONE_CORE = ThreadLocal.withInitial(() -> false);
+    private static ExecutorService other;
+
+    private TwoCores() {}
+
+    /** Whether a batch of {@code rows} on this thread goes to both cores (not on a thread marked by {@link #oneCoreHere}). */
+    public static boolean forBatch(long rows) {
+        return ENABLED && rows >= MIN_ROWS && !ONE_CORE.get();
+    }
+
+    /** Keeps the nets trained on this thread on one core (a thread of several that work side by side). */
+    public static void oneCoreHere() {
+        ONE_CORE.set(true);
+    }
+
+    /** Runs {@code second} on the other core while this thread runs {@code first}; both results, when both are done. */
+    public static <R> Both<R> both(Callable<R> first, Callable<R> second) {
+        Future<R> there = otherCore().submit(second);
+        R here;
+        try {
+            here = first.call();
+        } catch (RuntimeException | Error e) {
+            result(there);   // (let it finish: it writes into the same net)
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return new Both<>(here, result(there));
+    }
+
+    /** Its result, its exception thrown here as it was there (not {@link Background#result}: this wait is training's). */
+    private static <R> R result(Future<R> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the other core trained", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error error) throw error;
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** The results of {@link #both}'s two tasks. */
+    public record Both<R>(R first, R second) {}
+
+    private static synchronized ExecutorService otherCore() {
+        if (other == null) {
+            other = Executors.newSingleThreadExecutor(task -> {
+                Thread t = new Thread(() -> {
+                    Nd4jSetup.oneThreadHere();   // OpenMP's thread count is per native thread
+                    ONE_CORE.set(true);
+                    task.run();
+                }, "other-core");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return other;
+    }
+}
