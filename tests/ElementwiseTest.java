@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import speed.ActivationLoops;
 import speed.Elementwise;
 
@@ -143,6 +144,36 @@ class ElementwiseTest {
         double squares = 0;
         for (int i = 10; i < 22; i++) squares += Math.pow(Math.max(before.getFloat(i), 0f), 2);
         assertEquals(Math.sqrt(squares), Elementwise.norm(view), 1e-12);
+    }
+
+    @Test
+    void rowsOfATallerMatrixTouchOnlyThoseRows() {
+        // the two cores' halves of a batch: rows [2, 5) of 'f'-ordered [7, 3] matrices, their columns 7 apart in memory
+        var random = new Random(5);
+        INDArray a = Nd4j.create(DataType.FLOAT, new long[] {7, 3}, 'f'), g = Nd4j.create(DataType.FLOAT, new long[] {7, 3}, 'f');
+        for (int i = 0; i < 7; i++) {
+            for (int j = 0; j < 3; j++) {
+                a.putScalar(i, j, (float) random.nextGaussian());
+                g.putScalar(i, j, (float) random.nextGaussian());
+            }
+        }
+        INDArray aBefore = a.dup('f'), gBefore = g.dup('f');
+        INDArray rows = a.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all()), gradRows = g.get(NDArrayIndex.interval(2, 5), NDArrayIndex.all());
+        INDArray expected = rows.dup('f'), expectedGrad = gradRows.dup('f');
+        ActivationLoops.sigmoid(rows);
+        ActivationLoops.sigmoid(expected);
+        ActivationLoops.multiplyBySigmoidDerivative(gradRows, rows);
+        ActivationLoops.multiplyBySigmoidDerivative(expectedGrad, expected);
+        for (int i = 0; i < 7; i++) {
+            for (int j = 0; j < 3; j++) {
+                boolean inside = i >= 2 && i < 5;
+                assertEquals(inside ? expected.getFloat(i - 2, j) : aBefore.getFloat(i, j), a.getFloat(i, j), 0f, "a " + i + ", " + j);
+                assertEquals(inside ? expectedGrad.getFloat(i - 2, j) : gBefore.getFloat(i, j), g.getFloat(i, j), 0f, "g " + i + ", " + j);
+            }
+        }
+        // rows and a dense array of their shape lay out their elements differently
+        assertThrows(IllegalArgumentException.class, () -> ActivationLoops.multiplyBySigmoidDerivative(gradRows, expected));
+        assertThrows(IllegalArgumentException.class, () -> Elementwise.norm(rows));   // (the norms stay on whole arrays)
     }
 
     @Test
