@@ -60,6 +60,7 @@
 //SOURCES speed/Elementwise.java
 //SOURCES speed/Nd4jSetup.java
 //SOURCES speed/Parallel.java
+//SOURCES speed/ReusedMemory.java
 //SOURCES speed/Timings.java
 //SOURCES speed/TwoCores.java
 //SOURCES study/ActivationSummary.java

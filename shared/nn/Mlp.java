@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import data.Npz;
+import speed.ReusedMemory;
 import speed.TwoCores;
 
 /**
@@ -167,11 +168,12 @@ public final class Mlp {
     public Evaluation backward(INDArray x, int[] labels) {
         Buffers b = buffersFor(x);
         b.x.assign(x);
-        b.ensureGradients();
+        try (var kept = ReusedMemory.outside()) { b.ensureGradients(); }
         if (type != DataType.FLOAT || !TwoCores.forBatch(b.n)) return backward(b.all, layers, labels);
         // Both cores (speed.TwoCores): each half of the rows through the same passes into its own gradients; the mean
         // loss's gradient is then the halves' mean gradients weighted by their share of the rows.
-        Pass[] halves = b.halves();
+        Pass[] halves;
+        try (var kept = ReusedMemory.outside()) { halves = b.halves(); otherCoreLayers(); }
         int[][] halfLabels = b.halfLabels(labels);
         var both = TwoCores.both(() -> backward(halves[0], layers, halfLabels[0]),
                 () -> backward(halves[1], otherCoreLayers(), halfLabels[1]));
@@ -255,7 +257,9 @@ public final class Mlp {
             throw new IllegalArgumentException("expected a batch [n, " + layers.get(0).in() + "] of " + type + ", got "
                     + Arrays.toString(x.shape()) + " of " + x.dataType());
         }
-        return buffers.computeIfAbsent(x.size(0), n -> new Buffers(n));
+        try (var kept = ReusedMemory.outside()) {   // (a pass may run inside reused memory; the buffers outlive it)
+            return buffers.computeIfAbsent(x.size(0), n -> new Buffers(n));
+        }
     }
 
     /**

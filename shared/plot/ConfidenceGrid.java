@@ -5,6 +5,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import data.Points;
+import speed.ReusedMemory;
 import speed.Timings;
 
 /**
@@ -83,13 +84,18 @@ public record ConfidenceGrid(Bounds bounds, int resolution, int classes, double[
                 flat[m + row * resolution + col] = centre(bounds.yMin(), bounds.yMax(), resolution, row);
             }
         }
-        INDArray points = Nd4j.create(flat, new long[] {m, 2}, 'f').castTo(type);
-        INDArray p = probabilities.apply(points);
-        if (p.rank() != 2 || p.rows() != m || p.columns() < 2) {
-            throw new IllegalArgumentException("probabilities must map [" + m + ", 2] points to [" + m + ", classes>=2], got "
-                    + java.util.Arrays.toString(p.shape()));
+        double[] best;
+        long classes;
+        try (var reused = ReusedMemory.open("confidence field")) {   // (a figure evaluates many: see there)
+            INDArray points = Nd4j.create(flat, new long[] {m, 2}, 'f').castTo(type);
+            INDArray p = probabilities.apply(points);
+            if (p.rank() != 2 || p.rows() != m || p.columns() < 2) {
+                throw new IllegalArgumentException("probabilities must map [" + m + ", 2] points to [" + m + ", classes>=2], got "
+                        + java.util.Arrays.toString(p.shape()));
+            }
+            best = p.max(1).toDoubleVector();
+            classes = p.columns();
         }
-        double[] best = p.max(1).toDoubleVector();
         double[][] confidence = new double[resolution][resolution];
         for (int row = 0; row < resolution; row++) {
             for (int col = 0; col < resolution; col++) {
@@ -98,7 +104,7 @@ public record ConfidenceGrid(Bounds bounds, int resolution, int classes, double[
                 confidence[row][col] = c;
             }
         }
-        return new ConfidenceGrid(bounds, resolution, (int) p.columns(), confidence);
+        return new ConfidenceGrid(bounds, resolution, (int) classes, confidence);
     }
 
     /** The x of the centre of cells in {@code column}. */
