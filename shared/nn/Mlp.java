@@ -252,7 +252,7 @@ public final class Mlp {
         }
     }
 
-    private Buffers buffersFor(INDArray x) {
+    private synchronized Buffers buffersFor(INDArray x) {   // (the test set's pass may run on the other core)
         if (x.rank() != 2 || x.size(1) != layers.get(0).in() || x.dataType() != type) {
             throw new IllegalArgumentException("expected a batch [n, " + layers.get(0).in() + "] of " + type + ", got "
                     + Arrays.toString(x.shape()) + " of " + x.dataType());

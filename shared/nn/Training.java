@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -13,6 +14,7 @@ import data.Points;
 import io.DivergedException;
 import speed.Elementwise;
 import speed.Timings;
+import speed.TwoCores;
 
 /**
  * The full-batch training loop of the lecture scripts: per epoch {@code zero_grad; loss = CE(model(X), y);
@@ -138,8 +140,11 @@ public final class Training {
                 String why = Double.isFinite(fit.loss()) ? "loss " + fit.loss() + " is above " + DIVERGED_LOSS : "loss is " + fit.loss();
                 throw new Diverged(run + " diverged at epoch " + epoch + ": " + why + " (try a smaller --lr)", new History(rows, names, before));
             }
+            // the test set's pass on the other core, where this net has both (speed.TwoCores), while this one measures the layers
+            Future<Double> testPass = xTest == null ? null : TwoCores.meanwhile(xTrain.size(0),
+                    () -> Timings.time(Timings.EVALUATION, () -> CrossEntropy.accuracy(net.logits(xTest), test.y())));
             try (var phase = Timings.begin(Timings.DIAGNOSTICS)) { watch.afterBackward(epoch, xTrain, perLayer); }
-            double testAccuracy = xTest == null ? Double.NaN : Timings.time(Timings.EVALUATION, () -> CrossEntropy.accuracy(net.logits(xTest), test.y()));
+            double testAccuracy = testPass == null ? Double.NaN : TwoCores.result(testPass);
             Timings.run(Timings.TRAINING, sgd::step);
             try (var phase = Timings.begin(Timings.DIAGNOSTICS)) { watch.afterStep(epoch, perLayer); }
             var row = new Epoch(epoch, fit.loss(), fit.accuracy(), testAccuracy);

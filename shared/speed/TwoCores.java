@@ -48,16 +48,16 @@ public final class TwoCores {
         try {
             here = first.call();
         } catch (RuntimeException | Error e) {
-            result(there);   // (let it finish: it writes into the same net)
+            get(there);   // (let it finish: it writes into the same net)
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-        return new Both<>(here, result(there));
+        return new Both<>(here, get(there));
     }
 
     /** Its result, its exception thrown here as it was there (not {@link Background#result}: this wait is training's). */
-    private static <R> R result(Future<R> task) {
+    private static <R> R get(Future<R> task) {
         try {
             return task.get();
         } catch (InterruptedException e) {
@@ -68,6 +68,28 @@ public final class TwoCores {
             if (e.getCause() instanceof Error error) throw error;
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    /**
+     * Starts {@code task} on the other core, where this thread may use both ({@link #forBatch} of {@code rows}), else runs
+     * it here and now; {@link #result} gives its result. For work that reads what this thread does not write meanwhile,
+     * e.g. the test set's pass while this thread measures the layers.
+     */
+    public static <R> Future<R> meanwhile(long rows, Callable<R> task) {
+        if (forBatch(rows)) {
+            return otherCore().submit(() -> {
+                Timings.alongside();   // (for ./jbang bench --whole: counted apart from the main path)
+                return task.call();
+            });
+        }
+        var here = new java.util.concurrent.FutureTask<>(task);
+        here.run();
+        return here;
+    }
+
+    /** A task's result, its exception thrown here as it was there. */
+    public static <R> R result(Future<R> task) {
+        return get(task);
     }
 
     /** The results of {@link #both}'s two tasks. */
