@@ -27,12 +27,12 @@ class TwoCoresTest {
 
     record Pass(Mlp.Evaluation evaluation, float[] gradients, List<float[]> hidden) {}
 
-    /** One backward pass of a fresh 2 x 32-wide net over the first {@code rows} points, on a thread of its own. */
+    /** One backward pass of a fresh 2 x 128-wide net over the first {@code rows} points, on a thread of its own. */
     static Pass backward(String activation, int rows, boolean oneCore) throws Exception {
         Points points = new Points(Arrays.copyOf(TRAIN.x(), rows), Arrays.copyOf(TRAIN.y(), rows));
         Callable<Pass> pass = () -> {
             if (oneCore) TwoCores.oneCoreHere();
-            Mlp net = Mlp.deep(2, 32, Activation.named(activation), DataType.FLOAT).initLikeTorch(3);
+            Mlp net = Mlp.deep(2, 128, Activation.named(activation), DataType.FLOAT).initLikeTorch(3);
             INDArray x = points.features(DataType.FLOAT);
             Mlp.Evaluation e = net.backward(x, points.y());
             return new Pass(e, net.gradients().toFloatVector(), net.hiddenOutputs(x).stream().map(h -> h.dup().data().asFloat()).toList());
@@ -67,9 +67,11 @@ class TwoCoresTest {
 
     @Test
     void severalNetsSideBySideKeepToOneCoreEach() {
-        assertEquals(List.of(false, false), Parallel.map(List.of(1, 2), 2, i -> TwoCores.forBatch(800)));
+        long deep = Mlp.deep(3, 264, Activation.RELU, DataType.FLOAT).parameters().length();
+        assertEquals(List.of(false, false), Parallel.map(List.of(1, 2), 2, i -> TwoCores.forBatch(800, deep)));
         boolean twoCores = Runtime.getRuntime().availableProcessors() >= 2 && !"0".equals(System.getenv("MOONS_TWO_CORES"));
-        assertEquals(List.of(twoCores), Parallel.map(List.of(1), 2, i -> TwoCores.forBatch(800)), "one net alone");
-        assertFalse(TwoCores.forBatch(TwoCores.MIN_ROWS - 1), "a small batch");
+        assertEquals(List.of(twoCores), Parallel.map(List.of(1), 2, i -> TwoCores.forBatch(800, deep)), "one net alone");
+        long lecture = Mlp.lecture(264, Activation.RELU, DataType.FLOAT).parameters().length();
+        assertFalse(TwoCores.forBatch(800, lecture), "the lecture's small net");
     }
 }

@@ -169,7 +169,7 @@ public final class Mlp {
         Buffers b = buffersFor(x);
         b.x.assign(x);
         try (var kept = ReusedMemory.outside()) { b.ensureGradients(); }
-        if (type != DataType.FLOAT || !TwoCores.forBatch(b.n)) return backward(b.all, layers, labels);
+        if (type != DataType.FLOAT || !TwoCores.forBatch(b.n, parameters.length())) return backward(b.all, layers, labels);
         // Both cores (speed.TwoCores): each half of the rows through the same passes into its own gradients; the mean
         // loss's gradient is then the halves' mean gradients weighted by their share of the rows.
         Pass[] halves;

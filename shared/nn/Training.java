@@ -141,7 +141,7 @@ public final class Training {
                 throw new Diverged(run + " diverged at epoch " + epoch + ": " + why + " (try a smaller --lr)", new History(rows, names, before));
             }
             // the test set's pass on the other core, where this net has both (speed.TwoCores), while this one measures the layers
-            Future<Double> testPass = xTest == null ? null : TwoCores.meanwhile(xTrain.size(0),
+            Future<Double> testPass = xTest == null ? null : TwoCores.meanwhile(xTest.size(0), net.parameters().length(),
                     () -> Timings.time(Timings.EVALUATION, () -> CrossEntropy.accuracy(net.logits(xTest), test.y())));
             try (var phase = Timings.begin(Timings.DIAGNOSTICS)) { watch.afterBackward(epoch, xTrain, perLayer); }
             double testAccuracy = testPass == null ? Double.NaN : TwoCores.result(testPass);

@@ -18,10 +18,12 @@ import java.util.concurrent.Future;
  */
 public final class TwoCores {
     /**
-     * Fewer rows than this stay on one core. A hand-off costs 10-30 us; the lecture's net on the 800 training points
-     * (0.28 ms per epoch on one core) still gains from the split, the 200 test points' forward pass alone would not.
+     * Less work than this (rows x parameters, about the multiply-adds of a forward pass) stays on one core: a hand-off
+     * costs 10-30 us on an idle machine and far more on a busy one. The lecture's net on its 800 training points (1,300
+     * parameters, 0.28 ms per epoch) lost by the split in every measurement; a 3 x 264 net (141,000 parameters, 8-10 ms)
+     * is 28 times above this, its 200 test points 7 times.
      */
-    public static final int MIN_ROWS = 256;
+    public static final long MIN_WORK = 4_000_000;
 
     private static final boolean ENABLED = !"0".equals(System.getenv("MOONS_TWO_CORES"))
             && Boolean.parseBoolean(System.getProperty("moons.twoCores", "true"))
@@ -31,9 +33,12 @@ public final class TwoCores {
 
     private TwoCores() {}
 
-    /** Whether a batch of {@code rows} on this thread goes to both cores (not on a thread marked by {@link #oneCoreHere}). */
-    public static boolean forBatch(long rows) {
-        return ENABLED && rows >= MIN_ROWS && !ONE_CORE.get();
+    /**
+     * Whether a pass over {@code rows} rows of a net of {@code parameters} parameters on this thread goes to both cores
+     * (not on a thread marked by {@link #oneCoreHere}; 2 rows at least, one per core).
+     */
+    public static boolean forBatch(long rows, long parameters) {
+        return ENABLED && rows >= 2 && rows * parameters >= MIN_WORK && !ONE_CORE.get();
     }
 
     /** Keeps the nets trained on this thread on one core (a thread of several that work side by side). */
@@ -71,12 +76,12 @@ public final class TwoCores {
     }
 
     /**
-     * Starts {@code task} on the other core, where this thread may use both ({@link #forBatch} of {@code rows}), else runs
-     * it here and now; {@link #result} gives its result. For work that reads what this thread does not write meanwhile,
-     * e.g. the test set's pass while this thread measures the layers.
+     * Starts {@code task} on the other core, where this thread may use both ({@link #forBatch}), else runs it here and
+     * now; {@link #result} gives its result. For work that reads what this thread does not write meanwhile, e.g. the test
+     * set's pass while this thread measures the layers.
      */
-    public static <R> Future<R> meanwhile(long rows, Callable<R> task) {
-        if (forBatch(rows)) {
+    public static <R> Future<R> meanwhile(long rows, long parameters, Callable<R> task) {
+        if (forBatch(rows, parameters)) {
             return otherCore().submit(() -> {
                 Timings.alongside();   // (for ./jbang bench --whole: counted apart from the main path)
                 return task.call();
