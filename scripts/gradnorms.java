@@ -55,6 +55,9 @@ import study.Trainer;
                 + "update:weight rule of thumb), the first/last layer ratio and a verdict (answer.md). With --from it reads "
                 + "the nets deep trained (deep trains the same nets and records the same norms) instead of training them again.")
 public class gradnorms implements StepCommand {
+    /** What it writes into --out. */
+    static final List<String> OUTPUTS = List.of("{runs,history,gradnorms,updates,units}.csv", "answer.md", "{gradnorms,first_layer,updates}.{png,svg}");
+
     @Mixin
     StudyOptions options = new StudyOptions();
 
@@ -104,11 +107,8 @@ public class gradnorms implements StepCommand {
     /** deep's runs read back from its folder: the same nets (seeds, settings, data) and the same norms, not trained again. */
     Nets readFromDeep() {
         rejectTrainingOptions();
-        Path out = options.outDir("gradnorms");
-        Cli.require(!out.toAbsolutePath().normalize().equals(from.toAbsolutePath().normalize()),
-                "--out must not be the --from folder (gradnorms would overwrite deep's files there)");
         RunFiles.Recorded recorded = RunFiles.read(from, "--from");
-        OutputFolder folder = OutputFolder.open(out, "--out");
+        OutputFolder folder = OutputFolder.open(options.outDir("gradnorms"), "--out", OUTPUTS, new OutputFolder.Input("--from", from));
         System.out.println("gradnorms: " + recorded.study().describe());
         System.out.println("read the " + recorded.runs().size() + " nets deep trained from " + from + " (no training here)");
         RunFiles.writeRuns(folder.dir(), recorded.runs());
@@ -118,10 +118,15 @@ public class gradnorms implements StepCommand {
     /** The study's nets trained here, as deep trains them (Study.newNet), each run's rows written as soon as it ends. */
     Nets train() {
         Trainer trainer = options.trainer(1);
-        OutputFolder folder = OutputFolder.open(options.outDir("gradnorms"), "--out");
+        OutputFolder folder = OutputFolder.open(options.outDir("gradnorms"), "--out", OUTPUTS, options.inputs());
         System.out.println("gradnorms: " + trainer.study().describe());
         List<Run> runs = trainer.train("gradnorms", (run, net) -> {}, soFar -> RunFiles.writeRuns(folder.dir(), soFar));
         return new Nets(trainer.study(), runs, folder, trainer.savedWeights(runs));
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
     }
 
     /** Training options say how to train; with --from the nets are trained already, by deep's settings. */

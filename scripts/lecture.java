@@ -57,6 +57,8 @@ public class lecture implements StepCommand {
     static final int MAX_WIDTH = 16384;
     /** Cells per side of a confidence field. */
     static final int GRID = 150;
+    /** What it writes into --out. */
+    static final List<String> OUTPUTS = List.of("history.csv", "{confidence,loss,accuracy}.{png,svg}");
 
     @Mixin
     SgdOptions sgd;
@@ -109,7 +111,8 @@ public class lecture implements StepCommand {
         Mlp net = Mlp.lecture(width, activation, DataType.FLOAT);
         if (init != null) net.load(init, "--init");
         else net.initLikeTorch(seed());
-        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("lecture"), "--out");   // files appear together
+        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("lecture"), "--out", OUTPUTS,   // files appear together
+                new OutputFolder.Input("--train", trainFile), new OutputFolder.Input("--test", testFile), new OutputFolder.Input("--init", init));
         String settings = net + "; SGD lr " + sgd.lr + " momentum " + sgd.momentum + ", " + sgd.epochs + " full-batch epochs on "
                 + data.train().size() + " train / " + data.test().size() + " test points; initial weights: "
                 + (init != null ? init.toString() : "torch.manual_seed(" + seed() + ")");
@@ -152,6 +155,11 @@ public class lecture implements StepCommand {
         // answer
         return new LectureResult(settings, init != null ? null : seed(), lectureSetup(), LECTURE_EPOCHS, history, train.loss(),
                 train.accuracy(), test.accuracy(), deadLatentUnits(net, data.train()), List.copyOf(written));
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
     }
 
     Activation validate() {

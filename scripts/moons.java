@@ -62,6 +62,8 @@ import report.StepCommand;
 public class moons implements StepCommand {
     /** Beyond this the plot is a blot and the arrays a waste of memory; the lecture uses 1000. */
     static final int MAX_SAMPLES = 10_000_000;
+    /** What it writes into --out. */
+    static final List<String> OUTPUTS = List.of("{raw,train,test}.csv", "moons.{png,svg}");
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "1000", description = "Points in both moons (default: ${DEFAULT-VALUE}).")
     int samples;
@@ -97,7 +99,7 @@ public class moons implements StepCommand {
     /** The step: make the points, standardize and split them, write them, plot them. */
     public MoonsResult run() {
         validate();
-        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("moons"), "--out");   // files appear together
+        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("moons"), "--out", OUTPUTS);   // files appear together
 
         Points raw = TwoMoons.makeMoons(samples, noise, seed);
         Split split = TwoMoons.standardizeAndSplit(raw, testSize, splitSeed);
@@ -109,6 +111,11 @@ public class moons implements StepCommand {
         }
         files.addAll(Charts.save(plot(split), folder.resolve("moons")));
         return new MoonsResult(settings(), raw, split, folder.commit(files));
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
     }
 
     /** Every check before anything is written: each failure is one line naming the option and what is allowed. */

@@ -63,6 +63,8 @@ public class train_manual implements StepCommand {
     static final int SNAPSHOT_RESOLUTION = 200, FRAME_RESOLUTION = 120, FRAMES = 60;
     /** At most: every step multiplies [n, H] matrices; every epoch's row is kept for history.csv and the figures. */
     static final int MAX_HIDDEN = 16384, MAX_EPOCHS = 1_000_000;
+    /** What it writes into --out. */
+    static final List<String> OUTPUTS = List.of("history.csv", "weights.npz", "boundary.gif", "{snapshots,loss}.{png,svg}");
 
     @Mixin
     TwoLayerNetOptions start;
@@ -111,7 +113,8 @@ public class train_manual implements StepCommand {
 
         // model
         TwoLayerNet net = start.create(type, MAX_HIDDEN);
-        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("train-manual"), "--out");   // files appear together
+        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("train-manual"), "--out", OUTPUTS,   // files appear together
+                new OutputFolder.Input("--train", train), new OutputFolder.Input("--test", test), new OutputFolder.Input("--init", start.init()));
 
         // train: per epoch forward, loss, backward, step; the figures of the epochs they show are drawn on the other core
         Nd4jSetup.threads(1);   // why: see there (ND4J's default of a thread per core is 10x slower on a shared machine)
@@ -133,6 +136,8 @@ public class train_manual implements StepCommand {
                     double loss = ManualBackprop.loss(f.a2(), E);
                     stepNanos += System.nanoTime() - startNanos;
                     if (!(loss <= Training.DIVERGED_LOSS)) {   // NaN, infinite or beyond the bound every training loop uses
+                        drawing.close();   // (its figures are not needed: the animation's temp file goes with the staging folder)
+                        gif.abandon();
                         folder.commit(List.of(writeHistory(folder, history)));
                         throw new DivergedException("train-manual diverged at epoch " + epoch + ": loss is " + loss + " (lr " + lr + "); history.csv keeps epochs 0.." + (epoch - 1));
                     }
@@ -165,6 +170,11 @@ public class train_manual implements StepCommand {
             return new TrainManualResult(settings, history, epochs == 0 ? 0 : stepNanos / 1e6 / epochs, memoryGrowth, folder.target(),
                     folder.commit(files));
         }
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
     }
 
     /** The decision boundary of {@code net} on a grid of resolution^2 points, titled with its epoch's loss and test accuracy. */

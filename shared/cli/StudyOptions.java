@@ -112,6 +112,12 @@ public class StudyOptions {
         return dir;
     }
 
+    /** The input files given (--train, --test, --init): none may lie in the output folder. */
+    public OutputFolder.Input[] inputs() {
+        return new OutputFolder.Input[] {new OutputFolder.Input("--train", train), new OutputFolder.Input("--test", test),
+                new OutputFolder.Input("--init", init)};
+    }
+
     static Activation activation(String name) {
         for (Activation a : List.of(Activation.RELU, Activation.SIGMOID)) if (a.name().equalsIgnoreCase(name)) return a;
         throw new BadInputException("--activation must be relu or sigmoid, got '" + name + "'");

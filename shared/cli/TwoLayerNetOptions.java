@@ -19,6 +19,11 @@ public class TwoLayerNetOptions {
     @Option(names = "--init", paramLabel = "FILE.npz", description = "Start weights W1 [H,2], b1 [H], W2 [2,H], b2 [2] (PyTorch layout).")
     Path init;
 
+    /** The --init file, null if not given. */
+    public Path init() {
+        return init;
+    }
+
     /** Checks the options on their own (before anything is read or written); a step allows at most {@code maxHidden} units. */
     public void validate(int maxHidden) {
         Cli.require(hidden == null || hidden >= 1 && hidden <= maxHidden, "--hidden must be an integer from 1 to " + maxHidden + ", got " + hidden);
