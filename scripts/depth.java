@@ -109,7 +109,8 @@ public class depth implements StepCommand {
     public DepthResult run() {
         // Data and settings: every option checked and every input read before anything is written.
         DepthSweep options = settings();
-        Split data = train == null ? TwoMoons.lecture() : new Split(Points.readCsv(train, "--train"), Points.readCsv(test, "--test"));
+        Split data = train == null ? TwoMoons.lecture() : new Split(Points.readCsv(train, "--train", DataType.FLOAT),
+                Points.readCsv(test, "--test", DataType.FLOAT));
         DepthSweep sweep = options.on(train == null ? "lecture data (" + data.train().size() + " train / " + data.test().size()
                 + " test points)" : data.train().size() + " train points from " + train + ", " + data.test().size() + " test points from " + test);
         OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("depth"), "--out", OUTPUTS,

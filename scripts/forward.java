@@ -70,7 +70,7 @@ public class forward implements StepCommand {
         Cli.require(batch >= 1, "--batch must be a positive integer, got " + batch);
 
         // data: the first --batch training points, one per row of X, and their one-hot labels E
-        Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train");
+        Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train", DataType.FLOAT);
         Cli.require(batch <= data.size(), "--batch must be at most the " + data.size() + " training points, got " + batch);
         INDArray X = data.features(DataType.FLOAT).get(NDArrayIndex.interval(0, batch), NDArrayIndex.all());
         INDArray E = data.oneHot(TwoLayerNet.CLASSES, DataType.FLOAT).get(NDArrayIndex.interval(0, batch), NDArrayIndex.all());

@@ -105,8 +105,8 @@ public class lecture implements StepCommand {
     /** The step: data, model, train, record, plot, answer. Everything the user can get wrong is checked first. */
     public LectureResult run() {
         Activation activation = validate();
-        Split data = new Split(trainFile != null ? Points.readCsv(trainFile, "--train") : TwoMoons.lecture().train(),
-                testFile != null ? Points.readCsv(testFile, "--test") : TwoMoons.lecture().test());
+        Split data = new Split(trainFile != null ? Points.readCsv(trainFile, "--train", DataType.FLOAT) : TwoMoons.lecture().train(),
+                testFile != null ? Points.readCsv(testFile, "--test", DataType.FLOAT) : TwoMoons.lecture().test());
         // model: hidden = Linear(2, W), latent = Linear(W, 2), output = Linear(2, 2), the activation after the first two
         Mlp net = Mlp.lecture(width, activation, DataType.FLOAT);
         if (init != null) net.load(init, "--init");

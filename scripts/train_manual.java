@@ -107,8 +107,8 @@ public class train_manual implements StepCommand {
 
         // data: the training points as rows of X with one-hot labels E, and the test points
         Split lecture = train == null || test == null ? TwoMoons.lecture() : null;
-        Points trainPoints = train == null ? lecture.train() : Points.readCsv(train, "--train");
-        Points testPoints = test == null ? lecture.test() : Points.readCsv(test, "--test");
+        Points trainPoints = train == null ? lecture.train() : Points.readCsv(train, "--train", type);
+        Points testPoints = test == null ? lecture.test() : Points.readCsv(test, "--test", type);
         INDArray X = trainPoints.features(type), E = trainPoints.oneHot(TwoLayerNet.CLASSES, type), XTest = testPoints.features(type);
 
         // model

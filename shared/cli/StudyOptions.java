@@ -91,7 +91,7 @@ public class StudyOptions {
         Split data;
         String description;
         if (train != null) {
-            data = new Split(Points.readCsv(train, "--train"), Points.readCsv(test, "--test"));
+            data = new Split(Points.readCsv(train, "--train", Study.TYPE), Points.readCsv(test, "--test", Study.TYPE));
             description = data.train().size() + " train points from " + train + ", " + data.test().size() + " test points from " + test;
         } else {
             data = TwoMoons.lecture();
