@@ -156,11 +156,8 @@ class ReliabilityTest {
         }
         for (Process p : processes) assertEquals(0, p.waitFor());
         List<String> history = Files.readAllLines(out.resolve("history.csv"));
-        List<String> manifest = Files.readAllLines(out.resolve(".outputs"));
         assertTrue(history.size() == 31 || history.size() == 41, "one run's history: " + history.size());
-        try (var files = Files.list(out)) {
-            assertEquals(new TreeSet<>(manifest), new TreeSet<>(files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).toList()));
-        }
+        assertEquals(manifest(out), hashes(out), "every file the one complete run's, as its manifest says");
     }
 
     static void expectBadInput(Supplier<? extends Callable<Integer>> script, String message, String... args) {
@@ -168,6 +165,31 @@ class ReliabilityTest {
         assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains(message), "expected '" + message + "' in " + r.err());
+    }
+
+    /** The manifest of {@code dir}: name to size and SHA-256. */
+    static Map<String, String> manifest(Path dir) throws IOException {
+        var entries = new java.util.TreeMap<String, String>();
+        for (String line : Files.readAllLines(dir.resolve(".outputs"))) {
+            if (line.startsWith("#")) continue;
+            String[] cells = line.split("\t");
+            entries.put(cells[0], cells[1] + " " + cells[2]);
+        }
+        return entries;
+    }
+
+    /** Every visible file of {@code dir}: name to size and SHA-256. */
+    static Map<String, String> hashes(Path dir) throws IOException {
+        var files = new java.util.TreeMap<String, String>();
+        try (var all = Files.list(dir)) {
+            for (Path f : all.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+                files.put(f.getFileName().toString(), Files.size(f) + " " + java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return files;
     }
 
     static Map<String, String> snapshot(Path dir) throws IOException {

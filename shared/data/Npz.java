@@ -47,7 +47,7 @@ public final class Npz {
         try {
             if (Files.size(file) > MAX_BYTES) throw new BadInputException(where + " is larger than " + MAX_BYTES + " bytes; not a state dict of these nets");
         } catch (IOException e) {
-            throw new BadInputException(where + " cannot be read (" + e.getMessage() + ")");
+            throw new BadInputException(where + " cannot be read (" + Output.reason(e) + ")");
         }
         var arrays = new LinkedHashMap<String, INDArray>();
         try (var zip = new ZipFile(file.toFile())) {
@@ -65,7 +65,7 @@ public final class Npz {
         } catch (ZipException e) {
             throw new BadInputException(where + " is not a complete .npz archive (a zip file of .npy arrays): " + e.getMessage());
         } catch (IOException e) {
-            throw new BadInputException(where + " cannot be read (" + e.getMessage() + ")");
+            throw new BadInputException(where + " cannot be read (" + Output.reason(e) + ")");
         }
         if (arrays.isEmpty()) throw new BadInputException(where + " holds no arrays");
         return arrays;

@@ -117,7 +117,7 @@ public record Points(double[][] x, int[] y) {
             if (Files.size(file) > MAX_CSV_BYTES) throw new BadInputException(where + " is larger than " + MAX_CSV_BYTES + " bytes");
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new BadInputException(where + " cannot be read (" + e.getMessage() + ")");
+            throw new BadInputException(where + " cannot be read (" + Output.reason(e) + ")");
         }
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == 0) throw new BadInputException(where + " holds a NUL byte at offset " + i + ": not a text file");
