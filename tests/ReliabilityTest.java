@@ -182,7 +182,7 @@ class ReliabilityTest {
     static Map<String, String> hashes(Path dir) throws IOException {
         var files = new java.util.TreeMap<String, String>();
         try (var all = Files.list(dir)) {
-            for (Path f : all.filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+            for (Path f : all.filter(f -> !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f)).toList()) {
                 files.put(f.getFileName().toString(), Files.size(f) + " " + java.util.HexFormat.of().formatHex(
                         java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
             }

@@ -76,7 +76,7 @@ public final class Cli {
     }
 
     /** picocli's conversion messages with the Java type names said in words. */
-    static String inWords(String message) {
+    public static String inWords(String message) {
         return String.valueOf(message)
                 .replace("' is not an int", "' is not a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE)
                 .replace("' is not a long", "' is not a whole number from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE)
