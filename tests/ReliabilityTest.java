@@ -142,6 +142,56 @@ class ReliabilityTest {
         }
     }
 
+    /**
+     * Ctrl-C (SIGINT) while train-manual trains and encodes its GIF on the other core: the previous run's files, byte for
+     * byte, and neither a staging folder nor the animation's temp file.
+     */
+    @Test
+    void ctrlCWhileFiguresAreDrawnAlongsideLeavesNothing() throws Exception {
+        Path out = tmp.resolve("out");
+        assertEquals(0, ScriptRun.of(train_manual::new, "--epochs", "3", "--hidden", "4", "--out", out.toString()).code());
+        var before = OutputFolderTest.snapshot(out);
+        Process p = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "train-manual", "--epochs", "1000000", "--hidden", "4",
+                "--out", out.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        for (int i = 0; i < 600 && !gifBeingWritten(out); i++) Thread.sleep(100);
+        assertTrue(gifBeingWritten(out), "the animation is being written: " + Files.readString(tmp.resolve("killed.log")));
+        Thread.sleep(500);   // some frames in
+        interrupt(p);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(before, OutputFolderTest.snapshot(out));
+    }
+
+    /**
+     * issue 18, row 8: all interrupted with Ctrl-C during deep, after a complete all in the same folder, left the quick
+     * run's report beside the interrupted run's lecture. all writes everything into one staging folder and commits at the
+     * end: the previous complete all stays as it was, every step and the report from that one run.
+     */
+    @Test
+    void anInterruptedAllLeavesThePreviousCompleteAll() throws Exception {
+        Path root = tmp.resolve("all");
+        AllTest.runToy(root, AllTest.toySteps(Map.of()));
+        var before = OutputFolderTest.snapshot(root);
+        Process p = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "all", "--quick", "--out", root.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("all.log").toFile()).start();
+        for (int i = 0; i < 1200 && !Files.readString(tmp.resolve("all.log")).contains("./jbang deep "); i++) Thread.sleep(100);
+        assertTrue(Files.readString(tmp.resolve("all.log")).contains("./jbang deep --out " + root.resolve("deep")), Files.readString(tmp.resolve("all.log")));
+        Thread.sleep(1000);   // deep is training
+        interrupt(p);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(before, OutputFolderTest.snapshot(root), "the previous complete all, byte for byte, and no staging");
+    }
+
+    static boolean gifBeingWritten(Path out) throws IOException {
+        try (var all = Files.walk(out)) {
+            return all.anyMatch(f -> f.getFileName().toString().startsWith(".boundary.gif.") && f.toString().contains(".staging-"));
+        }
+    }
+
+    /** Ctrl-C: SIGINT to the JVM (the launcher execs it). */
+    static void interrupt(Process p) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor());
+    }
+
     /** Two runs into one folder at once end with the files of one complete run. */
     @Test
     void twoRunsIntoOneFolderEndWithOneCompleteRun() throws Exception {
