@@ -43,7 +43,8 @@ import report.StepCommand;
         description = "Forward pass x -> Linear -> ReLU -> Linear -> softmax -> CE on the first --batch training points; "
                 + "prints a1, h1, a2 (logits), p and the loss with their shapes.")
 public class forward implements StepCommand {
-    @Option(names = "--batch", description = "How many training points (the first ones; default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", description = "How many training points (the first ones), 1 to the training set's "
+            + "size (800 for the lecture data; default ${DEFAULT-VALUE}).")
     int batch = 4;
 
     /** Hidden units at most: one pass over a few points. */

@@ -69,7 +69,7 @@ public class lecture implements StepCommand {
     @Option(names = "--activation", paramLabel = "NAME", defaultValue = "relu", description = "relu, sigmoid or tanh (default: ${DEFAULT-VALUE}).")
     String activationName;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Initial weights as PyTorch's after torch.manual_seed(S) (default: "
+    @Option(names = "--seed", paramLabel = "S", description = "Initial weights as PyTorch's after torch.manual_seed(S), any 64-bit integer (default: "
             + PyTorchReference.DEFAULT_SEED + ").")
     Long seed;
 

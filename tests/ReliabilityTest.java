@@ -131,7 +131,7 @@ class ReliabilityTest {
         Path out = tmp.resolve("out");
         assertEquals(0, ScriptRun.of(lecture::new, "--epochs", "3", "--width", "8", "--out", out.toString()).code());
         var before = snapshot(out);
-        Process p = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "lecture", "--epochs", "100000", "--out", out.toString())
+        Process p = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "lecture", "--epochs", "20000", "--out", out.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
         for (int i = 0; i < 600 && !Files.readString(tmp.resolve("killed.log")).contains("Epoch 0:"); i++) Thread.sleep(100);
         p.destroy();   // SIGTERM, as kill or a closed terminal sends
@@ -151,7 +151,7 @@ class ReliabilityTest {
         Path out = tmp.resolve("out");
         assertEquals(0, ScriptRun.of(train_manual::new, "--epochs", "3", "--hidden", "4", "--out", out.toString()).code());
         var before = OutputFolderTest.snapshot(out);
-        Process p = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "train-manual", "--epochs", "1000000", "--hidden", "4",
+        Process p = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "train-manual", "--epochs", "5000", "--hidden", "4",
                 "--out", out.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
         for (int i = 0; i < 600 && !gifBeingWritten(out); i++) Thread.sleep(100);
         assertTrue(gifBeingWritten(out), "the animation is being written: " + Files.readString(tmp.resolve("killed.log")));

@@ -19,7 +19,8 @@ import study.Trainer;
 public class StudyOptions {
     static final int MAX_WIDTH = 4096;
     static final int MAX_DEPTH = 64;
-    static final int MAX_RUNS = 1000;
+    /** Runs per activation: each trained net gets its latent figure and a panel of the boundaries figure. */
+    static final int MAX_RUNS = 20;
     static final int MAX_JOBS = 256;
 
     @Mixin
