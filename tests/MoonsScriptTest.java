@@ -78,7 +78,7 @@ class MoonsScriptTest {
                 Arguments.of("--test-size", new String[] {"--test-size", "1.5"}),
                 Arguments.of("--test-size", new String[] {"--test-size", "NaN"}),
                 Arguments.of("--test-size", new String[] {"--samples", "2", "--test-size", "0.6"}),
-                Arguments.of("--test-size", new String[] {"--samples", "1"}),
+                Arguments.of("--samples", new String[] {"--samples", "1"}),   // one point cannot be split in two
                 Arguments.of("--seed", new String[] {"--seed", "-1"}),
                 Arguments.of("--seed", new String[] {"--seed", "4294967296"}),
                 Arguments.of("--seed", new String[] {"--seed", "x"}),
