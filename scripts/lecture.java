@@ -53,8 +53,8 @@ import speed.Nd4jSetup;
                 + "history.csv, confidence.png/.svg (input and latent space), loss.png/.svg and accuracy.png/.svg.")
 public class lecture implements StepCommand {
     static final int LECTURE_EPOCHS = 1000;
-    /** Units at most: the forward pass holds [800, W] matrices. */
-    static final int MAX_WIDTH = 16384;
+    /** Units at most, as deep's and depth's: the confidence figure evaluates the net at 22,500 points ([points, W] matrices). */
+    static final int MAX_WIDTH = 4096;
     /** Cells per side of a confidence field. */
     static final int GRID = 150;
     /** What it writes into --out. */

@@ -65,7 +65,7 @@ public class train_manual implements StepCommand {
      * At most: the snapshots and frames evaluate the net at 40,000 and 14,400 points ([points, H] matrices); a step takes
      * about 1 ms (one ND4J call per formula), so 5,000 epochs, 2.5 times the default, take seconds (a test runs them).
      */
-    static final int MAX_HIDDEN = 2048, MAX_EPOCHS = 5_000;
+    static final int MAX_HIDDEN = 1024, MAX_EPOCHS = 5_000;
     /** What it writes into --out. */
     static final List<String> OUTPUTS = List.of("history.csv", "weights.npz", "boundary.gif", "{snapshots,loss}.{png,svg}");
 

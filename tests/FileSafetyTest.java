@@ -73,6 +73,18 @@ class FileSafetyTest {
         assertEquals("mine\n", Files.readString(x.resolve("notes.txt")), "files of the user's own stay");
     }
 
+    /** Row 4 (standalone's is in StandaloneTest): no output file replaces or adds to the checkout's sources. */
+    @Test
+    void outputFilesNeverReplaceTheCheckoutsSources() throws IOException {
+        Path fixture = Path.of("tests", "fixtures", "deep3x16_seed7_init.npz");
+        byte[] before = Files.readAllBytes(fixture);
+        assertBadInput(run(lecture::new, "--save-weights", fixture.toString()), "error: --save-weights: " + fixture + " is a file of the "
+                + "toolkit's checkout");
+        assertBadInput(ScriptRun.of(backward::new, "--hidden", "2", "--grads-out", "shared/grads.npz"), "error: --grads-out: shared/grads.npz "
+                + "is a place of the toolkit's checkout");
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(fixture)) && !Files.exists(Path.of("shared", "grads.npz")));
+    }
+
     /** Row 5: --out a mount point, or a link to another file system: the staging folder sat beside it, on the parent's. */
     @Test
     void mountPointsAndLinksToAnotherFileSystemWork() throws Exception {

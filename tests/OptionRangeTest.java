@@ -52,7 +52,7 @@ class OptionRangeTest {
 
         List<String> lecture = List.of("--epochs", "2", "--width", "4");
         both("lecture", "--epochs", "1", "20000", List.of("--width", "1"));
-        both("lecture", "--width", "1", "16384", List.of("--epochs", "1"));
+        both("lecture", "--width", "1", "4096", List.of("--epochs", "1"));
         both("lecture", "--momentum", "0", BELOW_ONE, lecture);
         both("lecture", "--seed", MIN_LONG, MAX_LONG, lecture);
         ENDS.add(new End("lecture", "--lr", "min", MIN_DOUBLE, lecture, 0));
@@ -88,7 +88,7 @@ class OptionRangeTest {
         both("backward", "--seed", MIN_LONG, MAX_LONG, List.of("--hidden", "4"));
 
         List<String> manual = List.of("--epochs", "2", "--hidden", "4");
-        both("train-manual", "--hidden", "1", "2048", List.of("--epochs", "1"));
+        both("train-manual", "--hidden", "1", "1024", List.of("--epochs", "1"));
         both("train-manual", "--epochs", "0", "5000", List.of("--hidden", "1"));
         both("train-manual", "--seed", MIN_LONG, MAX_LONG, manual);
         both("train-manual", "--snapshots", "0", "2", manual);

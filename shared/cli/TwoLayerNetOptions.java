@@ -9,7 +9,7 @@ import backprop.TwoLayerNet;
 public class TwoLayerNetOptions {
     static final int DEFAULT_HIDDEN = 64;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units, 1 to 2048 (train-manual, which draws the boundary "
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units, 1 to 1024 (train-manual, which draws the boundary "
             + "at 40,000 points; backward: 256, its finite differences take two passes per parameter; forward: 65536) (default "
             + DEFAULT_HIDDEN + ", or W1's rows with --init).")
     Integer hidden;
