@@ -148,8 +148,10 @@ public class gradnorms implements StepCommand {
         var panels = new ArrayList<XYChart>();
         for (Activation a : study.activations()) {
             var lines = layerLines(started, a, Run.GRAD_NORM);
-            if (!lines.isEmpty()) panels.add(Charts.lines(a.displayName() + ": every hidden layer, " + Format.count(study.runs(), "run"), "epoch",
-                    yLabel, lines, Charts.Scale.LOG));
+            // (a dead net, e.g. width 1 under ReLU, has every gradient 0: nothing a log axis shows, and the title says so)
+            boolean allZero = lines.stream().allMatch(l -> java.util.Arrays.stream(l.y()).noneMatch(v -> v > 0));
+            if (!lines.isEmpty()) panels.add(Charts.lines(a.displayName() + ": every hidden layer, " + Format.count(study.runs(), "run")
+                    + (allZero ? ", every gradient 0" : ""), "epoch", yLabel, lines, Charts.Scale.LOG));
         }
         Charts.shareYRange(panels);
         Charts.save(panels, panels.size(), dir.resolve("gradnorms"));

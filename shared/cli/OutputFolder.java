@@ -365,7 +365,6 @@ public final class OutputFolder {
 
     /** One commit: every replaced file first moved aside into the staging folder, so that a failure can put it back. */
     private static final class Commit {
-        final OutputFolder folder;
         final Path target, staging, previous;
         final List<Path> files;
         final List<String> folders;
@@ -373,7 +372,6 @@ public final class OutputFolder {
         final List<Path[]> done = new ArrayList<>();
 
         Commit(OutputFolder folder, List<Path> files, List<String> folders) {
-            this.folder = folder;
             this.target = folder.target;
             this.staging = folder.staging;
             this.previous = staging.resolve(PREVIOUS);
