@@ -47,7 +47,7 @@ import org.dflib.jjava.jupyter.kernel.util.StringStyler;
 import org.dflib.jjava.jupyter.messages.Header;
 import org.dflib.jjava.jupyter.messages.Message;
 import org.dflib.jjava.jupyter.messages.MessageType;
-import org.dflib.jjava.jupyter.messages.publish.PublishDisplayData;
+import org.dflib.jjava.jupyter.messages.publish.PublishClearOutput;
 import org.dflib.jjava.jupyter.messages.publish.PublishError;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteInput;
 import org.dflib.jjava.jupyter.messages.publish.PublishExecuteResult;
@@ -65,6 +65,7 @@ import cli.Cli;
 import notebook.CellError;
 import notebook.Figures;
 import notebook.Imports;
+import notebook.Notebook;
 import notebook.Session;
 import plot.Charts;
 import plot.Show;
@@ -78,7 +79,7 @@ import speed.Nd4jSetup;
  * that reached the kernel). It interrupts with a message (the kernelspec's {@code interrupt_mode}; SIGINT would end
  * the JVM) and shuts down when the process that started it is gone.
  */
-@Command(name = "kernel", mixinStandardHelpOptions = true,
+@Command(name = "kernel", mixinStandardHelpOptions = true, version = "moons kernel 1.0 (jjava-jupyter 1.0-a6, JShell)",
         description = "The notebooks' Jupyter kernel (Java cells in JShell, the toolkit imported, figures under the cell). "
                 + "Jupyter starts it; ./jbang notebook installs it.")
 public class kernel implements Callable<Integer> {
@@ -97,8 +98,8 @@ public class kernel implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (warmUp) {
-            var session = Kernel.startSession();
-            Kernel.startNd4j();
+            var session = Kernel.newSession();
+            Kernel.loadNd4j();
             var value = session.run("var x = 6 * 7;\nx", "In [1]");
             Figures.bundle(Charts.lines("warm-up", "x", "y", List.of(new Charts.Line("y", new double[] {0, 1}, new double[] {0, 1}))));
             System.out.println("kernel: a session started and ran a cell (x = " + value.text() + ")");
@@ -107,12 +108,13 @@ public class kernel implements Callable<Integer> {
         }
         Cli.require(connectionFile != null, "CONNECTION_FILE is missing: Jupyter starts the kernel with one (./jbang notebook installs it)");
         Cli.require(Files.isRegularFile(connectionFile), "CONNECTION_FILE: no file " + connectionFile);
-        var properties = KernelConnectionProperties.parse(Files.readString(connectionFile));
         var kernel = new Kernel();
+        kernel.startSession();   // JShell's start overlaps the connection's
+        var properties = KernelConnectionProperties.parse(Files.readString(connectionFile));
         var connection = new JupyterConnection(properties);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();   // from here kernel_info is answered, while the session starts
-        kernel.start();
+        kernel.startNd4j();
         kernel.onStartup();
         ParentWatch.start(kernel, connection);
         connection.waitUntilClose();
@@ -123,6 +125,7 @@ public class kernel implements Callable<Integer> {
     static final class Kernel extends BaseKernel {
         static final String NAME = "moons", VERSION = "1.0";
         private final CompletableFuture<Session> session = new CompletableFuture<>();
+        private CompletableFuture<Session> sessionStart;
         private final History history = new History();
 
         Kernel() {
@@ -132,11 +135,16 @@ public class kernel implements Callable<Integer> {
                     new StringStyler.Builder().build());
         }
 
-        /** Starts JShell on one thread and ND4J on another (each is ~1 s of loading); the first cell waits for both. */
-        void start() {
+        /** Starts JShell on a thread of its own (~1 s of loading and compiling the imports); the first cell waits for it. */
+        void startSession() {
             Show.inline(this::showFigure);
-            var nd4j = CompletableFuture.runAsync(Kernel::startNd4j, Kernel::daemon);
-            CompletableFuture.supplyAsync(Kernel::startSession, Kernel::daemon).thenCombine(nd4j, (s, ignored) -> s)
+            Notebook.onClearOutput(((KernelIO) io)::clear);
+            sessionStart = CompletableFuture.supplyAsync(Kernel::newSession, Kernel::daemon);
+        }
+
+        /** Then ND4J on another (~1 s of loading), once the connection is up; the first cell waits for both. */
+        void startNd4j() {
+            CompletableFuture.runAsync(Kernel::loadNd4j, Kernel::daemon).thenCombine(sessionStart, (ignored, s) -> s)
                     .whenComplete((s, e) -> {
                         if (e != null) session.completeExceptionally(e);
                         else session.complete(s);
@@ -150,7 +158,7 @@ public class kernel implements Callable<Integer> {
         }
 
         /** A session with the JDK's usual imports and the toolkit's (as ./jbang shell has), its code analysis warmed up. */
-        static Session startSession() {
+        static Session newSession() {
             var imports = new ArrayList<>(Session.JSHELL_DEFAULT_IMPORTS);
             imports.addAll(Imports.toolkit(kernel.class));
             var session = new Session(System.getProperty("java.class.path"), imports);
@@ -163,7 +171,7 @@ public class kernel implements Callable<Integer> {
          * that an interrupt stops. (Figures are not warmed up alongside: loading Java2D's native library while JavaCPP
          * looks up OpenBLAS's functions can deadlock in glibc, see Nd4jSetup.oneThreadHere.)
          */
-        static void startNd4j() {
+        static void loadNd4j() {
             Nd4jSetup.threads(1);
         }
 
@@ -341,6 +349,8 @@ public class kernel implements Callable<Integer> {
 
     /** The cell's streams: jjava-jupyter's, attached to the running request (its attach methods are protected). */
     static final class KernelIO extends JupyterIO {
+        private volatile ShellReplyEnvironment env;
+
         KernelIO() {
             super(java.nio.charset.StandardCharsets.UTF_8);
         }
@@ -348,11 +358,20 @@ public class kernel implements Callable<Integer> {
         void attach(ShellReplyEnvironment env, boolean stdin) {
             setEnv(env);
             setJupyterInEnabled(stdin);
+            this.env = env;
         }
 
         void detach(ShellReplyEnvironment env) {
             flush();
             retractEnv(env);
+            if (this.env == env) this.env = null;
+        }
+
+        /** Clears the running cell's output once the next output comes (so that a figure redrawn in a loop does not flicker). */
+        void clear() {
+            flush();
+            ShellReplyEnvironment current = env;
+            if (current != null) current.publish(PublishClearOutput.BEFORE_NEXT_OUTPUT);
         }
 
         /** Sends what was printed without a line break yet (print, printf), before the result or the error. */

@@ -129,6 +129,10 @@ class SessionTest {
         assertEquals(List.of("lecture("), c.matches());
         assertEquals(15, c.start());
         assertEquals(17, c.end());
+        // a name the cell declares before the cursor, not run yet
+        String cell = "var points = TwoMoons.lecture();\nint k = 1;\npoints.tr";
+        assertEquals(List.of("train()"), session.complete(cell, cell.length()).matches());
+        assertEquals(cell.length() - 2, session.complete(cell, cell.length()).start());
         assertEquals("java.lang.Math", session.inspect("Math.max", 2, false));
         String doc = session.inspect("Math.max", 6, false);
         assertNotNull(doc);

@@ -190,6 +190,11 @@ public final class Session implements AutoCloseable {
         int start = snippetStart(code, cursor);
         int[] anchor = new int[1];
         List<SourceCodeAnalysis.Suggestion> suggestions = analysis.completionSuggestions(code.substring(start, cursor), cursor - start, anchor);
+        if (suggestions.isEmpty() && start > 0) {
+            // a name the cell declared before the cursor, not run yet: the cell up to the cursor as a block knows it
+            suggestions = analysis.completionSuggestions("{" + code.substring(0, cursor), cursor + 1, anchor);
+            start = -1;
+        }
         // the ones that fit the expected type first, as JShell's tool lists them
         var matches = new LinkedHashSet<String>();
         suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType).forEach(s -> matches.add(s.continuation()));
