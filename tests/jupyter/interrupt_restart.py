@@ -17,7 +17,8 @@ TIMEOUT = 120
 def check(what, ok, detail=""):
     print(("ok      " if ok else "FAIL    ") + what + (": " + detail if detail else ""), flush=True)
     if not ok:
-        sys.exit(1)
+        sys.stdout.flush()
+        os._exit(1)
 
 
 def execute(kc, code, timeout=TIMEOUT):
@@ -130,3 +131,5 @@ def client_goes_away():
 if __name__ == "__main__":
     interrupt_and_restart()
     client_goes_away()
+    sys.stdout.flush()
+    os._exit(0)   # (not a normal exit: jupyter_client's finalizers print noise at interpreter exit)

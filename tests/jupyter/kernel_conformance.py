@@ -91,4 +91,5 @@ if __name__ == "__main__":
     suite = unittest.defaultTestLoader.loadTestsFromTestCase(MoonsKernelTests)
     result = unittest.TextTestRunner(stream=open(os.devnull, "w"), resultclass=Lines, verbosity=0).run(suite)
     print("%d run, %d failed, %d errors, %d skipped" % (result.testsRun, len(result.failures), len(result.errors), len(result.skipped)))
-    sys.exit(0 if result.wasSuccessful() else 1)
+    sys.stdout.flush()
+    os._exit(0 if result.wasSuccessful() else 1)   # (not sys.exit: jupyter_client's finalizers print noise at interpreter exit)
