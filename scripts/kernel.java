@@ -114,11 +114,20 @@ public class kernel implements Callable<Integer> {
         var connection = new JupyterConnection(properties);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();   // from here kernel_info is answered, while the session starts
+        log("connected");
         kernel.startNd4j();
         kernel.onStartup();
         ParentWatch.start(kernel, connection);
         connection.waitUntilClose();
         return Cli.OK;   // main exits the JVM: JShell's and ND4J's threads do not hold it
+    }
+
+    /** With MOONS_KERNEL_LOG=1: what the kernel does when, in ms since the JVM started, on stderr (the notebook server's log). */
+    static final boolean LOG = "1".equals(System.getenv("MOONS_KERNEL_LOG"));
+    static final PrintStream STDERR = System.err;
+
+    static void log(String what) {
+        if (LOG) STDERR.printf(java.util.Locale.ROOT, "kernel: %6d ms %s%n", java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime(), what);
     }
 
     /** The kernel: jjava-jupyter's protocol handling, JShell's evaluation, and what 1.0-a6 leaves out. */
@@ -148,6 +157,7 @@ public class kernel implements Callable<Integer> {
                     .whenComplete((s, e) -> {
                         if (e != null) session.completeExceptionally(e);
                         else session.complete(s);
+                        log("ready for cells");
                     });
         }
 
@@ -157,12 +167,12 @@ public class kernel implements Callable<Integer> {
             t.start();
         }
 
-        /** A session with the JDK's usual imports and the toolkit's (as ./jbang shell has), its code analysis warmed up. */
+        /** A session with the JDK's usual imports and the toolkit's, as ./jbang shell has them. */
         static Session newSession() {
             var imports = new ArrayList<>(Session.JSHELL_DEFAULT_IMPORTS);
             imports.addAll(Imports.toolkit(kernel.class));
             var session = new Session(System.getProperty("java.class.path"), imports);
-            session.complete("Mlp.le", 6);
+            log("JShell started");
             return session;
         }
 
@@ -173,6 +183,7 @@ public class kernel implements Callable<Integer> {
          */
         static void loadNd4j() {
             Nd4jSetup.threads(1);
+            log("ND4J loaded");
         }
 
         Session session() {
@@ -211,7 +222,10 @@ public class kernel implements Callable<Integer> {
             kernelIO.attach(env, request.isStdinEnabled());
             env.defer(() -> kernelIO.detach(env));
             try {
-                Session.Value value = session().run(request.getCode(), "In [" + count + "]");
+                Session cells = session();
+                log("cell " + count + " starts");
+                Session.Value value = cells.run(request.getCode(), "In [" + count + "]");
+                log("cell " + count + " done");
                 kernelIO.flush();
                 if (value != null && !request.isSilent()) env.publish(new PublishExecuteResult(count, render(value)));
                 if (stored) history.add(count, request.getCode(), value == null ? "" : value.text());
@@ -287,6 +301,7 @@ public class kernel implements Callable<Integer> {
 
         @Override
         protected void handleKernelInfoRequest(ShellReplyEnvironment env, Message<KernelInfoRequest> message) {
+            log("kernel_info");
             env.setBusyDeferIdle();
             reply(env, MessageType.KERNEL_INFO_REPLY, content("protocol_version", Header.PROTOCOL_VERISON, "implementation", NAME,
                     "implementation_version", VERSION, "language_info", getLanguageInfo(), "banner", getBanner()

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for the common values contains neither.
  */
 class ReadableValuesTest {
-    static final List<String> PACKAGES = List.of("backprop", "cli", "data", "nn", "plot", "report", "speed", "study");
+    static final List<String> PACKAGES = List.of("backprop", "cli", "data", "nn", "notebook", "plot", "report", "speed", "study");
 
     @Test
     void everyPublicTypeWithStateDeclaresItsToString() throws Exception {

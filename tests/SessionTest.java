@@ -60,6 +60,14 @@ class SessionTest {
     }
 
     @Test
+    void aCellsImportAddsToTheSessionsImports() {
+        session.run("import java.io.*;\nimport java.util.*;\nimport java.awt.Point;", "In [1]");
+        assertEquals("[]", session.run("new ArrayList<String>()", "In [2]").text());
+        assertEquals(800, session.run("TwoMoons.lecture().train().size()", "In [3]").object());
+        assertEquals("java.awt.Point[x=1,y=2]", session.run("new Point(1, 2)", "In [4]").text());
+    }
+
+    @Test
     void statementsAssignmentsAndNullHaveNoValue() {
         assertNull(session.run("int k = 3;", "In [1]"));
         assertNull(session.run("int k2 = 3;\nk2 = 4", "In [2]"));

@@ -47,14 +47,19 @@ public final class Session implements AutoCloseable {
     /** Where each snippet came from, by JShell's snippet id: for traces in the cells' own line numbers. */
     private final Map<String, Origin> origins = new HashMap<>();
     private final Map<String, String> cells = new HashMap<>();
+    /** The imports the session started with: signatures name their types without their packages. */
+    private final List<String> imports = new ArrayList<>(List.of("java.lang.*"));
     private volatile boolean running, stopRequested;
 
     /** Where a snippet starts: its cell's label (e.g. {@code In [3]}) and the 0-based offset in that cell. */
     private record Origin(String cell, int offset) {}
 
-    /** A session that compiles against {@code classPath} (and loads from it) and starts with {@code imports} (e.g. {@code java.util.*}). */
+    /**
+     * A session that compiles against {@code classPath} and starts with {@code imports} (e.g. {@code java.util.*}). Its
+     * snippets are loaded by a class loader whose parent is this JVM's, which has the class path already.
+     */
     public Session(String classPath, List<String> imports) {
-        shell = JShell.builder().executionEngine(new ExecutionControlProvider() {
+        var builder = JShell.builder().executionEngine(new ExecutionControlProvider() {
             @Override
             public String name() {
                 return "notebook-local";
@@ -65,14 +70,29 @@ public final class Session implements AutoCloseable {
                 local = new Local();
                 return local;
             }
-        }, Map.of()).build();
+        }, Map.of());
+        if (!classPath.isEmpty()) builder.compilerOptions("--class-path", classPath);
+        shell = builder.build();
         analysis = shell.sourceCodeAnalysis();
-        if (!classPath.isEmpty()) shell.addToClasspath(classPath);
-        for (String name : imports) {
-            List<SnippetEvent> events = shell.eval("import " + name + ";");
-            if (events.isEmpty() || events.get(0).status() != Snippet.Status.VALID) {
-                throw new IllegalArgumentException("cannot import " + name + ": " + (events.isEmpty() ? "no snippet"
-                        : shell.diagnostics(events.get(0).snippet()).map(d -> d.getMessage(Locale.ROOT)).collect(Collectors.joining("; "))));
+        if (!imports.isEmpty()) importAll(imports);
+    }
+
+    /**
+     * The imports as one snippet, compiled once (each on its own costs javac a pass: 0.6 s of a kernel's start). JShell
+     * keys an import snippet by its first import, and a user's import of the same name would replace the whole snippet:
+     * that first import is one nobody writes.
+     */
+    private void importAll(List<String> imports) {
+        this.imports.addAll(imports);
+        var source = new StringBuilder("import java.lang.Object;");
+        for (String name : imports) source.append(" import ").append(name).append(';');
+        List<SnippetEvent> events = shell.eval(source.toString());
+        if (!events.isEmpty() && events.get(0).status() == Snippet.Status.VALID) return;
+        for (String name : imports) {   // which one
+            SnippetEvent event = shell.eval("import " + name + ";").get(0);
+            if (event.status() != Snippet.Status.VALID) {
+                throw new IllegalArgumentException("cannot import " + name + ": " + shell.diagnostics(event.snippet())
+                        .map(d -> d.getMessage(Locale.ROOT)).collect(Collectors.joining("; ")));
             }
         }
     }
@@ -225,10 +245,20 @@ public final class Session implements AutoCloseable {
         if (docs.isEmpty()) docs = analysis.documentation(snippet + "(", snippet.length() + 1, detail);   // a method's name: its signatures
         var lines = new ArrayList<String>();
         for (SourceCodeAnalysis.Documentation d : docs) {
-            lines.add(d.signature());
+            lines.add(d.signature().contains(" ") ? unqualified(d.signature()) : d.signature());   // a type alone: by its full name
             if (detail && d.javadoc() != null && !d.javadoc().isBlank()) lines.add(d.javadoc().strip() + "\n");
         }
         return lines.isEmpty() ? null : String.join("\n", lines);
+    }
+
+    /** {@code text} with the types of the session's imports by their simple names ({@code nn.Mlp} as {@code Mlp}). */
+    String unqualified(String text) {
+        for (String name : imports) {
+            String prefix = name.endsWith(".*") ? name.substring(0, name.length() - 1) : name.substring(0, name.lastIndexOf('.') + 1);
+            String type = name.endsWith(".*") ? "[A-Z]\\w*" : java.util.regex.Pattern.quote(name.substring(prefix.length()));
+            text = text.replaceAll("(?<![\\w.])" + java.util.regex.Pattern.quote(prefix) + "(" + type + ")\\b", "$1");
+        }
+        return text;
     }
 
     /** Where the snippet that holds {@code cursor} starts: after the last complete snippet before it. */
