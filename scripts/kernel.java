@@ -97,29 +97,48 @@ public class kernel implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (warmUp) {
-            var session = Kernel.newSession();
-            Kernel.loadNd4j();
-            var value = session.run("var x = 6 * 7;\nx", "In [1]");
-            Figures.bundle(Charts.lines("warm-up", "x", "y", List.of(new Charts.Line("y", new double[] {0, 1}, new double[] {0, 1}))));
-            System.out.println("kernel: a session started and ran a cell (x = " + value.text() + ")");
-            session.close();
-            return Cli.OK;
-        }
+        if (warmUp) return warmUp();
         Cli.require(connectionFile != null, "CONNECTION_FILE is missing: Jupyter starts the kernel with one (./jbang notebook installs it)");
         Cli.require(Files.isRegularFile(connectionFile), "CONNECTION_FILE: no file " + connectionFile);
         var kernel = new Kernel();
-        kernel.startSession();   // JShell's start overlaps the connection's
         var properties = KernelConnectionProperties.parse(Files.readString(connectionFile));
         var connection = new JupyterConnection(properties);
         kernel.becomeHandlerForConnection(connection);
         connection.connect();   // from here kernel_info is answered, while the session starts
         log("connected");
+        kernel.startSession();   // after the connection, which it would slow down on a busy machine: kernel_info first
         kernel.startNd4j();
         kernel.onStartup();
         ParentWatch.start(kernel, connection);
         connection.waitUntilClose();
         return Cli.OK;   // main exits the JVM: JShell's and ND4J's threads do not hold it
+    }
+
+    /**
+     * Everything a kernel's start loads, once, without Jupyter: a connection on free local ports, a session, ND4J, a cell
+     * and a figure. The first run after a build writes JBang's class-data archive (//CDS) of what it loaded, which every
+     * later start maps instead of loading those classes again.
+     */
+    static int warmUp() throws Exception {
+        var kernel = new Kernel();
+        var connection = new JupyterConnection(new KernelConnectionProperties("127.0.0.1", freePort(), freePort(), freePort(), freePort(),
+                freePort(), "tcp", "hmac-sha256", java.util.UUID.randomUUID().toString()));
+        kernel.becomeHandlerForConnection(connection);
+        connection.connect();
+        var session = Kernel.newSession();
+        Kernel.loadNd4j();
+        Session.Value value = session.run("var x = 6 * 7;\nx", "In [1]");
+        Kernel.displayData(Figures.bundle(Charts.lines("warm-up", "x", "y", List.of(new Charts.Line("y", new double[] {0, 1}, new double[] {0, 1})))));
+        connection.close();
+        session.close();
+        System.out.println("kernel: a session started and ran a cell (x = " + value.text() + ")");
+        return Cli.OK;
+    }
+
+    static int freePort() throws java.io.IOException {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     /** With MOONS_KERNEL_LOG=1: what the kernel does when, in ms since the JVM started, on stderr (the notebook server's log). */
@@ -151,7 +170,7 @@ public class kernel implements Callable<Integer> {
             sessionStart = CompletableFuture.supplyAsync(Kernel::newSession, Kernel::daemon);
         }
 
-        /** Then ND4J on another (~1 s of loading), once the connection is up; the first cell waits for both. */
+        /** And ND4J on another (~1 s of loading); the first cell waits for both. */
         void startNd4j() {
             CompletableFuture.runAsync(Kernel::loadNd4j, Kernel::daemon).thenCombine(sessionStart, (ignored, s) -> s)
                     .whenComplete((s, e) -> {

@@ -34,7 +34,7 @@ import notebook.Kernelspec;
  */
 @Command(name = "notebook", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Installs the toolkit's Java kernel for Jupyter (user-level kernelspec '" + Kernelspec.NAME + "') and starts "
-                + "Jupyter on notebooks/; without Jupyter, says how to install it. Arguments after the options go to 'jupyter notebook'.")
+                + "Jupyter on notebooks/; without Jupyter, says how to install it. Arguments after -- go to 'jupyter notebook'.")
 public class notebook implements Callable<Integer> {
     @Option(names = "--install-only", description = "Install the kernel, then say how to start Jupyter, without starting it.")
     boolean installOnly;
@@ -42,7 +42,7 @@ public class notebook implements Callable<Integer> {
     @Option(names = "--uninstall", description = "Remove the kernel this command installed (nothing else).")
     boolean uninstall;
 
-    @Parameters(paramLabel = "JUPYTER_ARG", arity = "0..*", description = "Passed to 'jupyter notebook' (e.g. --no-browser --port 8890).")
+    @Parameters(paramLabel = "JUPYTER_ARG", arity = "0..*", description = "After --: passed to 'jupyter notebook' (e.g. -- --no-browser --port 8890).")
     List<String> jupyterArgs = List.of();
 
     public static void main(String... args) {
@@ -52,6 +52,8 @@ public class notebook implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Cli.require(!(installOnly && uninstall), "--install-only and --uninstall exclude each other");
+        Cli.require(!installOnly || jupyterArgs.isEmpty(), "--install-only starts no Jupyter, so it takes no JUPYTER_ARG, got "
+                + String.join(" ", jupyterArgs));
         Path checkout = Kernelspec.checkout();
         Path dir = Kernelspec.userDir();
         if (uninstall) {
@@ -76,6 +78,8 @@ public class notebook implements Callable<Integer> {
         }
         var command = new ArrayList<>(jupyter);
         command.add("--notebook-dir=" + notebooks);
+        // Jupyter refuses to run as root unless told to (containers often are root)
+        if ("root".equals(System.getProperty("user.name")) && !jupyterArgs.contains("--allow-root")) command.add("--allow-root");
         command.addAll(jupyterArgs);
         System.out.println("starting " + String.join(" ", command) + "   (Ctrl-C twice to stop it)");
         return new ProcessBuilder(command).directory(notebooks.toFile()).inheritIO().start().waitFor();

@@ -46,7 +46,7 @@ if __name__ == "__main__":
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     times = {"moons": [], "python3": []}
     for r in range(rounds):
-        for name in ("moons", "python3"):
+        for name in times:
             times[name].append(once(name))
     med = {n: [statistics.median(t[i] for t in times[n]) for i in range(3)] for n in times}
     for n in ("moons", "python3"):
