@@ -19,7 +19,8 @@
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmx1g -XX:TieredStopAtLevel=1 -Xlog:cds=off
 // (-Xmx1g caps the memory: the heap and, as JavaCPP counts it against the same limit, ND4J's arrays off the heap. C1 only:
-// JShell compiles every cell with javac, which the JIT's second tier would only slow down at the start.)
+// JShell compiles every cell with javac, and with C2 profiling and compiling javac alongside, the first cell came 2-4x
+// later; the price is training, 1.5-2.5x slower per epoch than in the scripts, which are the place for speed.)
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -86,13 +87,12 @@ public class kernel implements Callable<Integer> {
     @Parameters(paramLabel = "CONNECTION_FILE", arity = "0..1", description = "The connection file Jupyter writes ({connection_file} in the kernelspec).")
     Path connectionFile;
 
-    @Option(names = "--warm-up", description = "Start a session, run a cell and draw a figure, then exit (checks the kernel works; "
-            + "./jbang notebook does it once so that Jupyter finds it built and its class-data archive written).")
+    @Option(names = "--warm-up", description = "Connect on free local ports, start a session, run a cell and draw a figure, then exit: "
+            + "checks the kernel works (./jbang notebook does it once, so that Jupyter finds it built, with its class-data archive).")
     boolean warmUp;
 
     public static void main(String... args) {
-        int code = Cli.run(new kernel(), args);
-        System.exit(code);
+        System.exit(Cli.run(new kernel(), args));   // (exits the JVM: JShell's and ND4J's threads do not hold it)
     }
 
     @Override
@@ -111,7 +111,7 @@ public class kernel implements Callable<Integer> {
         kernel.onStartup();
         ParentWatch.start(kernel, connection);
         connection.waitUntilClose();
-        return Cli.OK;   // main exits the JVM: JShell's and ND4J's threads do not hold it
+        return Cli.OK;
     }
 
     /**

@@ -43,6 +43,7 @@ class MoonsKernelTests(jupyter_kernel_test.KernelTests):
         {"code": '"two " + "moons"', "result": '"two moons"'},
         {"code": CHART, "mime": "image/png"},
         {"code": CHART, "mime": "image/svg+xml"},
+        {"code": "new java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB)", "mime": "image/png"},
     ]
     code_display_data = [
         {"code": 'Show.chart("t", ' + CHART + ');', "mime": "image/png"},
