@@ -106,8 +106,7 @@ public class kernel implements Callable<Integer> {
         kernel.becomeHandlerForConnection(connection);
         connection.connect();   // from here kernel_info is answered, while the session starts
         log("connected");
-        kernel.startSession();   // after the connection, which it would slow down on a busy machine: kernel_info first
-        kernel.startNd4j();
+        kernel.start();
         kernel.onStartup();
         ParentWatch.start(kernel, connection);
         connection.waitUntilClose();
@@ -153,7 +152,6 @@ public class kernel implements Callable<Integer> {
     static final class Kernel extends BaseKernel {
         static final String NAME = "moons", VERSION = "1.0";
         private final CompletableFuture<Session> session = new CompletableFuture<>();
-        private CompletableFuture<Session> sessionStart;
         private final History history = new History();
 
         Kernel() {
@@ -163,21 +161,19 @@ public class kernel implements Callable<Integer> {
                     new StringStyler.Builder().build());
         }
 
-        /** Starts JShell on a thread of its own (~1 s of loading and compiling the imports); the first cell waits for it. */
-        void startSession() {
+        /**
+         * Starts JShell and ND4J, each on a thread of its own (each is ~1 s of loading); the first cell waits for both. Not
+         * before the connection: on a busy machine they would slow kernel_info down (measured).
+         */
+        void start() {
             Show.inline(this::showFigure);
             Notebook.onClearOutput(((KernelIO) io)::clear);
-            sessionStart = CompletableFuture.supplyAsync(Kernel::newSession, Kernel::daemon);
-        }
-
-        /** And ND4J on another (~1 s of loading); the first cell waits for both. */
-        void startNd4j() {
-            CompletableFuture.runAsync(Kernel::loadNd4j, Kernel::daemon).thenCombine(sessionStart, (ignored, s) -> s)
-                    .whenComplete((s, e) -> {
-                        if (e != null) session.completeExceptionally(e);
-                        else session.complete(s);
-                        log("ready for cells");
-                    });
+            var jshell = CompletableFuture.supplyAsync(Kernel::newSession, Kernel::daemon);
+            CompletableFuture.runAsync(Kernel::loadNd4j, Kernel::daemon).thenCombine(jshell, (ignored, s) -> s).whenComplete((s, e) -> {
+                if (e != null) session.completeExceptionally(e);
+                else session.complete(s);
+                log("ready for cells");
+            });
         }
 
         static void daemon(Runnable task) {
