@@ -131,7 +131,7 @@ public final class Session implements AutoCloseable {
     private SnippetEvent eval(String source, String cell, int offset, String code) {
         List<SnippetEvent> events = shell.eval(source);
         SnippetEvent event = events.stream().filter(e -> e.causeSnippet() == null).findFirst().orElse(null);
-        if (event == null) throw new CellError("CompilationError", "JShell made nothing of it", List.of(source));
+        if (event == null) throw new CellError(CellError.COMPILATION, "JShell made nothing of it", List.of(source));
         Snippet snippet = event.snippet();
         origins.put(snippet.id(), new Origin(cell, firstToken(code, offset)));   // JShell numbers a snippet's lines from there
         if (stopRequested) throw CellError.interrupted();

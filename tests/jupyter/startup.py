@@ -30,9 +30,13 @@ def once(name):
     try:
         kc.kernel_info()   # queued by ZeroMQ until the kernel is up; its reply says it is
         kc.get_shell_msg(timeout=120)
-        ready = time.time() - start
         asked = time.time()
-        reply = kc.execute_interactive(FIRST_CELL[name], timeout=120, output_hook=lambda m: None)
+        ready = asked - start
+        kc.wait_for_ready(timeout=120)   # and IOPub subscribed, so that the cell's output is not missed (counted in "first cell")
+        try:
+            reply = kc.execute_interactive(FIRST_CELL[name], timeout=120, output_hook=lambda m: None)
+        except TimeoutError:
+            raise RuntimeError(name + ": no reply to the first cell within 120 s")
         first = time.time() - asked
         if reply["content"]["status"] != "ok":
             raise RuntimeError(name + ": the first cell failed: " + str(reply["content"]))
