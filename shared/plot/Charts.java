@@ -266,8 +266,7 @@ public final class Charts {
 
     /** Charts side by side as one image at 1:1 scale (e.g. a frame of an animation). */
     public static BufferedImage image(List<? extends Chart<?, ?>> charts, int columns) {
-        int[] size = gridSize(charts, columns);
-        return Timings.time(Timings.FIGURES, () -> render(size[0], size[1], 1, g -> paintGrid(g, charts, columns)));
+        return Timings.time(Timings.FIGURES, () -> drawing("", charts, columns).image(1));
     }
 
     /** Writes a figure of {@code width x height} drawn by {@code painter} as {@code base.png} and {@code base.svg}. */

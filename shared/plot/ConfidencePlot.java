@@ -131,8 +131,7 @@ public final class ConfidencePlot {
     /** The same figure as one image at 1:1 scale, e.g. a frame of an {@link AnimatedGif}. */
     public static BufferedImage image(List<Panel> panels, int columns) {
         try (var phase = Timings.begin(Timings.FIGURES)) {
-            Figure figure = new Figure(panels, columns);
-            return Charts.render(figure.width, figure.height, 1, figure::paint);
+            return drawing("", panels, columns).image(1);
         }
     }
 
