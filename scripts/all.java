@@ -4,6 +4,7 @@
 // the steps' own records of this run. A step that fails is reported; the steps after it still run.
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
 //DEPS org.bytedeco:openblas:0.3.31-1.5.13
@@ -14,7 +15,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/**/*.java
+//SOURCES ../shared/sources.java
 //SOURCES moons.java lecture.java deep.java gradnorms.java depth.java forward.java backward.java train_manual.java
 //FILES backprop.md
 //CDS
@@ -109,7 +110,7 @@ public class all implements Callable<Integer> {
             boolean deepOk = sections.stream().anyMatch(s -> s.alias().equals("deep") && s.ok());
             if (step.alias().equals("gradnorms") && deepOk) args.addAll(List.of("--from", root.resolve("deep").toString()));
             else if (quick) args.addAll(step.quickArgs());
-            System.out.printf("== [%d/%d] %s: %s%n   ./jbang %s %s%n", i + 1, steps.size(), step.alias(), step.heading(), step.alias(),
+            System.out.printf(Locale.ROOT, "== [%d/%d] %s: %s%n   ./jbang %s %s%n", i + 1, steps.size(), step.alias(), step.heading(), step.alias(),
                     String.join(" ", args));
             Report.Section section = runStep(step, args, root.resolve("logs").resolve(step.alias() + ".txt"));
             sections.add(section);

@@ -4,6 +4,7 @@
 // SameDiff, same graph, same weights) and against central finite differences, all in float64.
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
 //DEPS org.bytedeco:openblas:0.3.31-1.5.13
@@ -14,7 +15,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/**/*.java
+//SOURCES ../shared/sources.java
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmn16m -XX:SurvivorRatio=2 -Xlog:cds=off
 // (//CDS: JBang keeps a class-data archive of the script, which halves the JVM's start; -Xlog:cds=off silences the

@@ -4,6 +4,7 @@
 // installs it (the kernelspec) and opens the notebooks of notebooks/.
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
 //DEPS org.bytedeco:openblas:0.3.31-1.5.13
@@ -15,7 +16,7 @@
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
 //DEPS org.dflib.jjava:jjava-jupyter:1.0-a6
-//SOURCES ../shared/**/*.java
+//SOURCES ../shared/sources.java
 //CDS
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:+UseSerialGC -Xmx1g -XX:TieredStopAtLevel=1 -Xlog:cds=off
 // (-Xmx1g caps the memory: the heap and, as JavaCPP counts it against the same limit, ND4J's arrays off the heap. C1 only:
@@ -63,6 +64,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import cli.Cli;
+import cli.Version;
 import notebook.CellError;
 import notebook.Figures;
 import notebook.Imports;
@@ -80,7 +82,7 @@ import speed.Nd4jSetup;
  * that reached the kernel). It interrupts with a message (the kernelspec's {@code interrupt_mode}; SIGINT would end
  * the JVM) and shuts down when the process that started it is gone.
  */
-@Command(name = "kernel", mixinStandardHelpOptions = true, version = "moons kernel 1.0 (jjava-jupyter 1.0-a6, JShell)",
+@Command(name = "kernel", mixinStandardHelpOptions = true,
         description = "The notebooks' Jupyter kernel (Java cells in JShell, the toolkit imported, figures under the cell). "
                 + "Jupyter starts it; ./jbang notebook installs it.")
 public class kernel implements Callable<Integer> {
@@ -150,7 +152,7 @@ public class kernel implements Callable<Integer> {
 
     /** The kernel: jjava-jupyter's protocol handling, JShell's evaluation, and what 1.0-a6 leaves out. */
     static final class Kernel extends BaseKernel {
-        static final String NAME = "moons", VERSION = "1.0";
+        static final String NAME = "moons", VERSION = Version.TOOLKIT;
         private final CompletableFuture<Session> session = new CompletableFuture<>();
         private final History history = new History();
 

@@ -3,6 +3,7 @@
 // that starts scripts/kernel.java with ./jbang) and opens notebooks/ in Jupyter, or says how to install Jupyter.
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
 //DEPS org.bytedeco:openblas:0.3.31-1.5.13
@@ -13,7 +14,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/**/*.java
+//SOURCES ../shared/sources.java
 //JAVA_OPTIONS -Djava.awt.headless=true -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 
 import java.io.IOException;

@@ -3,6 +3,7 @@
 // var data = TwoMoons.lecture(); works as typed, and Show.confidence(net, data.test()) draws a figure.
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
 //DEPS org.bytedeco:openblas:0.3.31-1.5.13
@@ -13,7 +14,7 @@
 //DEPS de.erichseifert.vectorgraphics2d:VectorGraphics2D:0.13
 //DEPS info.picocli:picocli:4.7.7
 //DEPS org.slf4j:slf4j-nop:1.7.36
-//SOURCES ../shared/**/*.java
+//SOURCES ../shared/sources.java
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto
 
 import java.io.IOException;
@@ -21,10 +22,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import cli.Cli;
 import jdk.jshell.tool.JavaShellToolBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 import notebook.Imports;
 
 /**
@@ -40,10 +41,7 @@ public class shell implements Callable<Integer> {
     List<Path> files = List.of();
 
     public static void main(String... args) {
-        System.exit(new CommandLine(new shell()).setParameterExceptionHandler((ex, ignored) -> {
-            System.err.println("error: " + ex.getMessage().strip() + " (see --help for the options)");
-            return 2;
-        }).execute(args));
+        System.exit(Cli.run(new shell(), args));
     }
 
     @Override

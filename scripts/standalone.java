@@ -4,8 +4,10 @@
 // step's options and outputs (in out/STEP of the folder it runs in). Generated from the sources, never kept by hand.
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS info.picocli:picocli:4.7.7
 //DEPS com.fasterxml.jackson.core:jackson-databind:2.22.3
+//SOURCES ../shared/cli/Version.java ../shared/cli/Encoding.java ../shared/cli/BadInputException.java
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC
 
 import java.io.IOException;
@@ -27,14 +29,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "standalone", mixinStandardHelpOptions = true,
+@Command(name = "standalone", mixinStandardHelpOptions = true, versionProvider = cli.Version.class,
         description = "Writes one exercise step (moons, lecture, deep, gradnorms, depth, forward, backward, train-manual) as a "
                 + "single self-contained .java file: its script, //DEPS and the shared/ classes it uses.")
 public class standalone implements Callable<Integer> {
     /** The packages of shared/: their classes become package-less classes of the one file. */
     static final List<String> PACKAGES = List.of("backprop", "cli", "data", "nn", "plot", "report", "speed", "study");
     static final Pattern IMPORT = Pattern.compile("(?m)^import (static )?([\\w.]+)(\\.\\*)?;\\s*$");
-    static final Pattern DIRECTIVE = Pattern.compile("(?m)^//(DEPS|JAVA_OPTIONS|JAVA|CDS|FILES)\\b.*$");
+    static final Pattern DIRECTIVE = Pattern.compile("(?m)^//(DEPS|JAVA_OPTIONS|JAVA|CDS|FILES|COMPILE_OPTIONS)\\b.*$");
     static final Pattern OURS = Pattern.compile("\\b(" + String.join("|", PACKAGES) + ")\\.([A-Z]\\w*)");
 
     @Parameters(paramLabel = "STEP", description = "The step's alias, e.g. lecture or train-manual.")
@@ -45,6 +47,13 @@ public class standalone implements Callable<Integer> {
     Path out;
 
     public static void main(String... args) {
+        cli.Encoding.readableConsole();
+        try {
+            cli.Encoding.requireNamable(args);
+        } catch (cli.BadInputException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(new CommandLine(new standalone()).setExecutionExceptionHandler((e, cmd, parsed) -> {
             System.err.println("error: " + e.getMessage());
             return 2;
@@ -102,11 +111,11 @@ public class standalone implements Callable<Integer> {
         return out.append('\n').append(body).toString();
     }
 
-    /** Every class of shared/ by simple name (they are unique, or one file could not hold them). */
+    /** Every class of shared/ by simple name (they are unique, or one file could not hold them); not the index sources.java. */
     static Map<String, Path> sharedClasses(Path shared) throws IOException {
         var classes = new LinkedHashMap<String, Path>();
         try (Stream<Path> files = Files.walk(shared)) {
-            for (Path f : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".java") && !f.getFileName().toString().equals("sources.java")).sorted().toList()) {
                 String name = f.getFileName().toString().replace(".java", "");
                 if (classes.put(name, f) != null) throw new IllegalStateException("two shared classes named " + name);
             }
@@ -230,8 +239,10 @@ public class standalone implements Callable<Integer> {
         return s.length();
     }
 
-    /** The checkout the working directory is in (beside jbang-catalog.json). */
+    /** The checkout whose ./jbang started this (MOONS_CHECKOUT), else the one the working directory is in (beside jbang-catalog.json). */
     static Path checkout() {
+        String launcher = System.getenv("MOONS_CHECKOUT");
+        if (launcher != null && Files.isRegularFile(Path.of(launcher, "jbang-catalog.json"))) return Path.of(launcher).toAbsolutePath();
         for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
             if (Files.isRegularFile(d.resolve("jbang-catalog.json")) && Files.isDirectory(d.resolve("shared"))) return d;
         }

@@ -59,6 +59,7 @@ class BenchTest {
      * (they count exclusively), and both sides writing the same files.
      */
     @Test
+    @NeedsBash
     void wholeProcessReportsEveryCommandWithItsTimings(@TempDir Path dir) throws Exception {
         boolean torch = bench.findPython("torch, sklearn, matplotlib, PIL") != null;
         var args = new ArrayList<>(List.of("--whole", "--epochs", "3", "--repeat", "1", "--no-warmup", "--out", dir.toString()));

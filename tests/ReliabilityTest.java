@@ -127,6 +127,7 @@ class ReliabilityTest {
 
     /** A run killed half way (Ctrl-C, kill) leaves the previous complete run's files, and no staging folder. */
     @Test
+    @NeedsBash
     void aKilledRunLeavesThePreviousRunAsItWas() throws Exception {
         Path out = tmp.resolve("out");
         assertEquals(0, ScriptRun.of(lecture::new, "--epochs", "3", "--width", "8", "--out", out.toString()).code());
@@ -144,6 +145,7 @@ class ReliabilityTest {
 
     /** Two runs into one folder at once end with the files of one complete run. */
     @Test
+    @NeedsBash
     void twoRunsIntoOneFolderEndWithOneCompleteRun() throws Exception {
         Path out = tmp.resolve("out");
         var runs = List.of(List.of("--epochs", "30", "--width", "8"), List.of("--epochs", "40", "--width", "16", "--save-weights",

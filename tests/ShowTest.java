@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Figures from the shell: without a display a PNG and its path; with one a window, and closing the window leaves the
  * shell running (XChart's SwingWrapper would have ended the JVM). The window path runs under Xvfb (Debian's xvfb).
  */
+@NeedsBash
 class ShowTest {
     static final String TRAIN_A_LITTLE = """
             var data = TwoMoons.lecture();

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ./jbang standalone STEP writes one self-contained .java per exercise step; copied alone into an empty folder it runs
  * with JBang (--help, and a short workload whose outputs land in out/STEP of that folder).
  */
+@NeedsBash
 class StandaloneTest {
     /** A short workload per step, and whether it writes files (forward and backward print only). */
     static final Map<String, List<String>> WORKLOADS = Map.of(
@@ -45,6 +46,7 @@ class StandaloneTest {
         assertEquals(0, made.exit(), made.out());
         String code = Files.readString(generated);
         assertTrue(!code.contains("//SOURCES") && code.contains("//DEPS") && !code.contains("\npackage "), "one file, no sources");
+        assertTrue(code.contains("\n//COMPILE_OPTIONS -encoding UTF-8\n"), "it compiles in any locale");
 
         Path alone = Files.createDirectories(tmp.resolve("alone-" + step));
         Files.copy(generated, alone.resolve(name));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Every walkthrough (scripts/walkthroughs/*.jsh) runs in ./jbang shell without an error and draws its figure. */
+@NeedsBash
 class WalkthroughTest {
     static final Path WALKTHROUGHS = Path.of("scripts", "walkthroughs");
 

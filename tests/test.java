@@ -3,6 +3,7 @@
 // "N passed, N failed, N skipped".
 //
 //JAVA 17+
+//COMPILE_OPTIONS -encoding UTF-8
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1
 //DEPS org.nd4j:nd4j-native:1.0.0-M2.1:${os.detected.classifier}
 //DEPS org.bytedeco:openblas:0.3.31-1.5.13
@@ -16,15 +17,16 @@
 //DEPS org.junit:junit-bom:5.14.1@pom
 //DEPS org.junit.jupiter:junit-jupiter
 //DEPS org.junit.platform:junit-platform-launcher
-//SOURCES ../shared/**/*.java
+//SOURCES ../shared/sources.java
 //SOURCES ../scripts/*.java
-//SOURCES *Test.java ScriptRun.java
+//SOURCES *Test.java ScriptRun.java NeedsBash.java Launch.java
 //JAVA_OPTIONS -Djava.awt.headless=true
 
 import static org.junit.platform.engine.discovery.ClassNameFilter.includeClassNamePatterns;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,6 +40,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import cli.BadInputException;
 import cli.Cli;
 
 /** Runs every JUnit 5 test class under tests/ and ends with the line "N passed, N failed, N skipped". */
@@ -53,6 +56,12 @@ public class test implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The tests read tests/fixtures/ and start ./jbang, from the checkout's root folder: elsewhere, or run by URL, say so.
+        if (!Files.isRegularFile(Path.of("jbang-catalog.json")) || !Files.isDirectory(Path.of("tests", "fixtures"))) {
+            String checkout = System.getenv("MOONS_CHECKOUT");
+            throw new BadInputException(checkout != null ? "the tests run in the checkout's folder: cd " + checkout + " && ./jbang test"
+                    : "the tests run in a clone of the toolkit, from its folder: clone it, then run ./jbang test there");
+        }
         Path jar = Path.of(test.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         List<DiscoverySelector> selectors = classes.isEmpty()
                 ? testClassesIn(jar).stream().map(c -> (DiscoverySelector) selectClass(c)).toList()

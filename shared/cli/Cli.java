@@ -19,13 +19,16 @@ public final class Cli {
 
     /** Parses and runs {@code command}; returns the exit code instead of exiting, so tests can call it. */
     public static int run(Callable<Integer> command, String... args) {
+        Encoding.readableConsole();
         var cli = new CommandLine(command);
+        if (cli.getCommandSpec().versionProvider() == null) cli.getCommandSpec().versionProvider(new Version(cli.getCommandSpec()));
         cli.setParameterExceptionHandler((ex, ignored) -> {
             String hint = ex instanceof CommandLine.UnmatchedArgumentException ? " (see --help for the options)" : "";
             return fail(BAD_INPUT, ex.getMessage() + hint);
         });
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> fail(ex));
         try {
+            Encoding.requireNamable(args);
             rejectRepeated(cli, args);
             return cli.execute(args);
         } catch (Throwable e) {

@@ -20,17 +20,24 @@ public final class Output {
     }
 
     /**
-     * The default output folder of a step: {@code scripts/out/STEP} of the checkout the working
-     * directory is in (found by walking up to {@code jbang-catalog.json}); {@code ./out/STEP} for a
-     * script copied elsewhere.
+     * The default output folder of a step: {@code scripts/out/STEP} of the checkout whose ./jbang started it (from
+     * whatever folder: the launcher names its checkout in MOONS_CHECKOUT), else of the checkout the working directory
+     * is in (found by walking up to {@code jbang-catalog.json}); {@code ./out/STEP} for a script copied elsewhere or
+     * run by URL.
      */
     public static Path defaultDir(String step) {
+        String launcher = System.getenv("MOONS_CHECKOUT");
+        if (launcher != null && !launcher.isBlank() && isCheckout(Path.of(launcher))) {
+            return Path.of(launcher).toAbsolutePath().resolve("scripts").resolve("out").resolve(step);
+        }
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("jbang-catalog.json")) && Files.isDirectory(dir.resolve("scripts"))) {
-                return dir.resolve("scripts").resolve("out").resolve(step);
-            }
+            if (isCheckout(dir)) return dir.resolve("scripts").resolve("out").resolve(step);
         }
         return Path.of("out", step).toAbsolutePath();
+    }
+
+    private static boolean isCheckout(Path dir) {
+        return Files.isRegularFile(dir.resolve("jbang-catalog.json")) && Files.isDirectory(dir.resolve("scripts"));
     }
 
     /**

@@ -24,8 +24,10 @@ public final class Kernelspec {
     /** The key under the kernelspec's metadata that marks it as installed by ./jbang notebook, with the checkout's path. */
     static final String MARK = "moons_checkout";
 
-    /** The toolkit's folder: the one with jbang-catalog.json and scripts/kernel.java, from here up, or the launcher's. */
+    /** The toolkit's folder: the launcher's (MOONS_CHECKOUT, set for an alias), or the one from here up with jbang-catalog.json. */
     public static Path checkout() {
+        String alias = System.getenv("MOONS_CHECKOUT");
+        if (alias != null && !alias.isBlank() && isCheckout(Path.of(alias).toAbsolutePath())) return Path.of(alias).toAbsolutePath();
         for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
             if (isCheckout(dir)) return dir;
         }

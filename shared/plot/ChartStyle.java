@@ -71,6 +71,7 @@ public final class ChartStyle {
         s.setToolTipsEnabled(false);
         s.setZoomEnabled(false);
         s.setCursorEnabled(false);
+        s.setLocale(Locale.ROOT);   // tick labels 0.5, not 0,5, whatever the user's locale: as the CSVs and reports
     }
 
     /**

@@ -3,6 +3,7 @@ package report;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import data.Points;
 import data.Split;
 
@@ -21,7 +22,7 @@ public record MoonsResult(String settings, Points raw, Split split, List<Path> f
     /** One row of the console table: {@code train     800 points   class 0:     400   class 1:     400}. */
     public static String summaryLine(String name, Points points) {
         int ones = Arrays.stream(points.y()).sum();
-        return String.format("  %-5s %7d points   class 0: %7d   class 1: %7d", name, points.size(), points.size() - ones, ones);
+        return String.format(Locale.ROOT, "  %-5s %7d points   class 0: %7d   class 1: %7d", name, points.size(), points.size() - ones, ones);
     }
 
     /** The three sets, one line each. */
