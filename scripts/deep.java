@@ -63,6 +63,9 @@ import study.Trainer;
 public class deep implements StepCommand {
     /** Cells per side of a decision-boundary panel's confidence field; of a latent figure's (drawn on the training threads: half the cost). */
     static final int GRID = 120, LATENT_GRID = 80;
+    /** What it writes into --out: the run files gradnorms --from reads, the answer, the figures. */
+    static final List<String> OUTPUTS = java.util.stream.Stream.concat(RunFiles.FILES.stream(), java.util.stream.Stream.of("answer.md",
+            "{boundaries,units,accuracy,loss}.{png,svg}", "latent_*_run*.{png,svg}")).toList();
 
     @Mixin
     StudyOptions options = new StudyOptions();
@@ -84,7 +87,7 @@ public class deep implements StepCommand {
         // Data and settings: every option checked and every input read before anything is written.
         Trainer trainer = options.trainer(1);
         Study study = trainer.study();
-        OutputFolder folder = OutputFolder.open(options.outDir("deep"), "--out");   // the files appear together, at the end
+        OutputFolder folder = OutputFolder.open(options.outDir("deep"), "--out", OUTPUTS, options.inputs());   // the files appear together, at the end
         Path dir = folder.dir();
         System.out.println("deep: " + study.describe());
 
@@ -124,6 +127,11 @@ public class deep implements StepCommand {
         RunFiles.writeSummary(dir, study, runs);
         folder.commit(files);
         return result;
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
     }
 
     // ---- figures ----

@@ -16,6 +16,7 @@
 //SOURCES cli/StudyOptions.java
 //SOURCES cli/TwoLayerNetOptions.java
 //SOURCES cli/Version.java
+//SOURCES data/Decimals.java
 //SOURCES data/MersenneTwister.java
 //SOURCES data/Npz.java
 //SOURCES data/NumpyRandomState.java

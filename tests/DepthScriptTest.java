@@ -157,7 +157,7 @@ class DepthScriptTest {
                 {"--weight-init must be torch, xavier or kaiming, got 'he'", "--weight-init", "he"},
                 {"--runs must be an integer from 1 to 1000, got 0", "--runs", "0"},
                 {"--runs", "--runs", "-3"},
-                {"--epochs must be an integer from 1 to 100000", "--epochs", "0"},
+                {"--epochs must be an integer from 1 to 20000", "--epochs", "0"},
                 {"--epochs", "--epochs", "100001"},
                 {"--width must be an integer from 1 to 4096", "--width", "0"},
                 {"--width", "--width", "5000"},

@@ -216,8 +216,10 @@ public final class Charts {
         }
         boolean outside = false;
         for (XYChart chart : charts) {
-            chart.getStyler().setYAxisMin(min);
-            chart.getStyler().setYAxisMax(max);
+            if (min <= max) {   // (no panel may have a value to show: e.g. every gradient 0 on a log axis)
+                chart.getStyler().setYAxisMin(min);
+                chart.getStyler().setYAxisMax(max);
+            }
             logTickLabels(chart);
             placeLegend(chart);
             outside |= chart.getStyler().getLegendPosition() == LegendPosition.OutsideE;
