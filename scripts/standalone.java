@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
                 + "single self-contained .java file: its script, //DEPS and the shared/ classes it uses.")
 public class standalone implements Callable<Integer> {
     /** The packages of shared/: their classes become package-less classes of the one file. */
-    static final List<String> PACKAGES = List.of("backprop", "cli", "data", "io", "nn", "plot", "report", "speed", "study");
+    static final List<String> PACKAGES = List.of("backprop", "cli", "data", "io", "nn", "notebook", "plot", "report", "speed", "study");
     static final Pattern IMPORT = Pattern.compile("(?m)^import (static )?([\\w.]+)(\\.\\*)?;\\s*$");
     static final Pattern DIRECTIVE = Pattern.compile("(?m)^//(DEPS|JAVA_OPTIONS|JAVA|CDS|FILES|COMPILE_OPTIONS)\\b.*$");
     static final Pattern OURS = Pattern.compile("(?<![.\\w])(" + String.join("|", PACKAGES) + ")\\.([A-Z]\\w*)");
