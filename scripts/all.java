@@ -91,16 +91,30 @@ public class all implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path root = Output.prepareDir(out != null ? out : Output.defaultDir("all").getParent(), "--out");
-        List<Report.Section> sections = run(root, steps(), quick);
+        List<Report.Section> sections = run(out != null ? out : Output.defaultDir("all").getParent(), steps(), quick);
         return sections.stream().allMatch(Report.Section::ok) ? Cli.OK : STEP_FAILED;
     }
 
+    /** What all writes into its folder: report.md, the steps' console logs, and every step's folder. */
+    static List<String> outputs(List<Step> steps) {
+        var globs = new ArrayList<>(List.of("report.md", "logs/*.txt"));
+        for (Step step : steps) {
+            if (step.writesFiles()) for (String glob : step.command().get().outputs()) globs.add(step.alias() + "/" + glob);
+        }
+        return globs;
+    }
+
     /**
-     * Runs {@code steps} in order into {@code root} and writes report.md; returns what each gave. gradnorms reads the
-     * nets deep trained (--from its folder: same seeds, settings and recorded norms) when deep succeeded.
+     * Runs {@code steps} in order into {@code rootDir} and writes report.md; returns what each gave. gradnorms reads the
+     * nets deep trained (--from its folder: same seeds, settings and recorded norms) when deep succeeded. Everything is
+     * written into a staging folder and appears at the end, at once: an interrupted run (Ctrl-C, kill, a fault of all
+     * itself) leaves the previous complete run's folder as it was, every step and the report from that one run. A run in
+     * which steps failed is complete: its report says which and why, and a failed step's folder holds what it wrote
+     * (a diverged run's history) or nothing.
      */
-    static List<Report.Section> run(Path root, List<Step> steps, boolean quick) {
+    static List<Report.Section> run(Path rootDir, List<Step> steps, boolean quick) {
+        OutputFolder folder = OutputFolder.open(rootDir, "--out", outputs(steps));
+        Path root = folder.dir();
         long start = System.nanoTime();
         var sections = new ArrayList<Report.Section>();
         for (int i = 0; i < steps.size(); i++) {
@@ -111,8 +125,8 @@ public class all implements Callable<Integer> {
             if (step.alias().equals("gradnorms") && deepOk) args.addAll(List.of("--from", root.resolve("deep").toString()));
             else if (quick) args.addAll(step.quickArgs());
             System.out.printf(Locale.ROOT, "== [%d/%d] %s: %s%n   ./jbang %s %s%n", i + 1, steps.size(), step.alias(), step.heading(), step.alias(),
-                    String.join(" ", args));
-            Report.Section section = runStep(step, args, root.resolve("logs").resolve(step.alias() + ".txt"));
+                    OutputFolder.inTargetTerms(String.join(" ", args)));
+            Report.Section section = runStep(step, args, folder.mkdirs("logs").resolve(step.alias() + ".txt"), folder);
             sections.add(section);
             System.out.printf(Locale.ROOT, "-- %s: %s in %s%n%n", step.alias(), section.ok() ? "ok" : "FAILED, " + section.failure(),
                     Progress.duration(section.seconds()));
@@ -127,8 +141,12 @@ public class all implements Callable<Integer> {
         long failed = sections.stream().filter(s -> !s.ok()).count();
         System.out.printf(Locale.ROOT, "  %-13s %-6s %8s%n", "total", failed == 0 ? "ok" : failed + " failed", Progress.duration(total));
         // (a report that cannot be written, e.g. on a full disk, ends the run with one line, after the summary above)
-        Path report = Output.writeString(root.resolve("report.md"), Report.markdown(root, workload, sections, total));
-        System.out.println("report: " + report.toAbsolutePath().normalize());
+        var written = new ArrayList<Path>(List.of(Output.writeString(root.resolve("report.md"), Report.markdown(root, workload, sections, total))));
+        sections.stream().filter(s -> s.log() != null).forEach(s -> written.add(s.log()));
+        // every step's folder, so that the previous run's files of a step that failed this time go too
+        for (Step step : steps) if (step.writesFiles()) written.add(folder.mkdirs(step.alias()));
+        Path report = folder.commit(written).get(0);
+        System.out.println("report: " + report);
         return sections;
     }
 
@@ -136,7 +154,7 @@ public class all implements Callable<Integer> {
      * Runs one step in-process, its console output also kept in {@code log}. Bad input, a divergence or a bug in one step
      * is its failure, reported; it does not stop the others.
      */
-    static Report.Section runStep(Step step, List<String> args, Path log) {
+    static Report.Section runStep(Step step, List<String> args, Path log, OutputFolder root) {
         var console = new ByteArrayOutputStream();
         PrintStream originalOut = System.out, originalErr = System.err;
         int[] threads = Nd4jSetup.current();
@@ -144,8 +162,8 @@ public class all implements Callable<Integer> {
         StepResult result = null;
         String failure = null;
         try {
-            System.setOut(new PrintStream(new Tee(originalOut, console), true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(new Tee(originalErr, console), true, StandardCharsets.UTF_8));
+            System.setOut(new PrintStream(new InTargetTerms(new Tee(originalOut, console)), true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(new InTargetTerms(new Tee(originalErr, console)), true, StandardCharsets.UTF_8));
             result = Cli.parse(step.command().get(), args.toArray(String[]::new)).run();
             if (result.failure() != null) failure = "diverged: " + result.failure();
         } catch (RuntimeException | Error e) {   // bad input, a divergence, a fault or a bug: the step's failure, not all's
@@ -160,7 +178,7 @@ public class all implements Callable<Integer> {
             System.setOut(originalOut);
             System.setErr(originalErr);
             Nd4jSetup.restore(threads);   // a step may pin ND4J to one thread; the next one starts as this one did
-            OutputFolder.discardAll();    // a step that failed leaves its output folder as it was
+            OutputFolder.discardOpenedAfter(root);   // a step that failed leaves its output folder as it was
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         try {
@@ -182,6 +200,29 @@ public class all implements Callable<Integer> {
                 + text.replaceFirst("^# [^\n]*\n", "").replaceAll("(?m)^#", "##");
         } catch (IOException | NullPointerException e) {
             return "The derivation is in scripts/backprop.md.";
+        }
+    }
+
+    /** Names files by where they will be, not by their place in the staging folder (OutputFolder.inTargetTerms), line by line. */
+    static final class InTargetTerms extends OutputStream {
+        private final OutputStream out;
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        InTargetTerms(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            line.write(b);
+            if (b == '\n' || b == '\r') flush();
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.write(OutputFolder.inTargetTerms(line.toString(StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8));
+            line.reset();
+            out.flush();
         }
     }
 

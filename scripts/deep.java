@@ -65,6 +65,9 @@ public class deep implements StepCommand {
     static final int GRID = 120, LATENT_GRID = 80;
     /** Panels side by side in a figure with a panel per activation, at most. */
     static final int COLUMNS = 3;
+    /** What it writes into --out: the run files gradnorms --from reads, the answer, the figures. */
+    static final List<String> OUTPUTS = java.util.stream.Stream.concat(RunFiles.FILES.stream(), java.util.stream.Stream.of("answer.md",
+            "{boundaries,units,accuracy,loss}.{png,svg}", "latent_*_run*.{png,svg}")).toList();
 
     @Mixin
     StudyOptions options = new StudyOptions();
@@ -86,7 +89,7 @@ public class deep implements StepCommand {
         // Data and settings: every option checked and every input read before anything is written.
         Trainer trainer = options.trainer(1);
         Study study = trainer.study();
-        OutputFolder folder = OutputFolder.open(options.outDir("deep"), "--out");   // the files appear together, at the end
+        OutputFolder folder = OutputFolder.open(options.outDir("deep"), "--out", OUTPUTS, options.inputs());   // the files appear together, at the end
         Path dir = folder.dir();
         System.out.println("deep: " + study.describe());
 
@@ -126,6 +129,11 @@ public class deep implements StepCommand {
         RunFiles.writeSummary(dir, study, runs);
         folder.commit(files);
         return result;
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
     }
 
     // ---- figures ----

@@ -60,6 +60,8 @@ import study.Stats;
                 + "and answer.md.")
 public class depth implements StepCommand {
     static final int MAX_WIDTH = 4096, MAX_RUNS = 1000, MAX_JOBS = 256;
+    /** What it writes into --out. */
+    static final List<String> OUTPUTS = List.of("depth.{png,svg}", "{depth,depth_inits}.csv", "answer.md");
 
     @Option(names = "--depths", paramLabel = "LIST", defaultValue = "1-8", description = "Depths (hidden layers) from 1 to " + DepthSweep.MAX_DEPTH
             + " and ranges A-B, separated by commas, ascending without repeats, e.g. 1-8 or 1,2,4,8 (default: ${DEFAULT-VALUE}).")
@@ -109,10 +111,12 @@ public class depth implements StepCommand {
     public DepthResult run() {
         // Data and settings: every option checked and every input read before anything is written.
         DepthSweep options = settings();
-        Split data = train == null ? TwoMoons.lecture() : new Split(Points.readCsv(train, "--train"), Points.readCsv(test, "--test"));
+        Split data = train == null ? TwoMoons.lecture() : new Split(Points.readCsv(train, "--train", DataType.FLOAT),
+                Points.readCsv(test, "--test", DataType.FLOAT));
         DepthSweep sweep = options.on(train == null ? "lecture data (" + data.train().size() + " train / " + data.test().size()
                 + " test points)" : data.train().size() + " train points from " + train + ", " + data.test().size() + " test points from " + test);
-        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("depth"), "--out");
+        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("depth"), "--out", OUTPUTS,
+                new OutputFolder.Input("--train", train), new OutputFolder.Input("--test", test));
         System.out.println("depth: " + sweep.describe());
 
         // Model and training: every (activation, depth, run), the deepest first, --jobs nets at a time (see train).
@@ -135,6 +139,11 @@ public class depth implements StepCommand {
         Output.writeString(folder.resolve("answer.md"), result.answerMd());
         folder.commit(names.stream().map(folder::resolve).toList());
         return result;
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
     }
 
     /** The options checked (one line naming the first bad one), as the sweep's settings; its data are named once read. */

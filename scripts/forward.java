@@ -44,7 +44,8 @@ import report.StepCommand;
         description = "Forward pass x -> Linear -> ReLU -> Linear -> softmax -> CE on the first --batch training points; "
                 + "prints a1, h1, a2 (logits), p and the loss with their shapes.")
 public class forward implements StepCommand {
-    @Option(names = "--batch", description = "How many training points (the first ones; default ${DEFAULT-VALUE}).")
+    @Option(names = "--batch", paramLabel = "N", description = "How many training points (the first ones), 1 to the training set's "
+            + "size (800 for the lecture data; default ${DEFAULT-VALUE}).")
     int batch = 4;
 
     /** Hidden units at most: one pass over a few points. */
@@ -71,7 +72,7 @@ public class forward implements StepCommand {
         Cli.require(batch >= 1, "--batch must be a positive integer, got " + batch);
 
         // data: the first --batch training points, one per row of X, and their one-hot labels E
-        Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train");
+        Points data = train == null ? TwoMoons.lecture().train() : Points.readCsv(train, "--train", DataType.FLOAT);
         Cli.require(batch <= data.size(), "--batch must be at most the " + data.size() + " training points, got " + batch);
         INDArray X = data.features(DataType.FLOAT).get(NDArrayIndex.interval(0, batch), NDArrayIndex.all());
         INDArray E = data.oneHot(TwoLayerNet.CLASSES, DataType.FLOAT).get(NDArrayIndex.interval(0, batch), NDArrayIndex.all());

@@ -59,6 +59,8 @@ import study.Trainer;
 public class gradnorms implements StepCommand {
     /** Panels side by side in a figure with a panel per activation, at most. */
     static final int COLUMNS = 3;
+    /** What it writes into --out. */
+    static final List<String> OUTPUTS = List.of("{runs,history,gradnorms,updates,units}.csv", "answer.md", "{gradnorms,first_layer,updates}.{png,svg}");
 
     @Mixin
     StudyOptions options = new StudyOptions();
@@ -109,11 +111,8 @@ public class gradnorms implements StepCommand {
     /** deep's runs read back from its folder: the same nets (seeds, settings, data) and the same norms, not trained again. */
     Nets readFromDeep() {
         rejectTrainingOptions();
-        Path out = options.outDir("gradnorms");
-        Cli.require(!out.toAbsolutePath().normalize().equals(from.toAbsolutePath().normalize()),
-                "--out must not be the --from folder (gradnorms would overwrite deep's files there)");
         RunFiles.Recorded recorded = RunFiles.read(from, "--from");
-        OutputFolder folder = OutputFolder.open(out, "--out");
+        OutputFolder folder = OutputFolder.open(options.outDir("gradnorms"), "--out", OUTPUTS, new OutputFolder.Input("--from", from));
         System.out.println("gradnorms: " + recorded.study().describe());
         System.out.println("read the " + recorded.runs().size() + " nets deep trained from " + from + " (no training here)");
         RunFiles.writeRuns(folder.dir(), recorded.runs());
@@ -123,10 +122,15 @@ public class gradnorms implements StepCommand {
     /** The study's nets trained here, as deep trains them (Study.newNet), each run's rows written as soon as it ends. */
     Nets train() {
         Trainer trainer = options.trainer(1);
-        OutputFolder folder = OutputFolder.open(options.outDir("gradnorms"), "--out");
+        OutputFolder folder = OutputFolder.open(options.outDir("gradnorms"), "--out", OUTPUTS, options.inputs());
         System.out.println("gradnorms: " + trainer.study().describe());
         List<Run> runs = trainer.train("gradnorms", (run, net) -> {}, soFar -> RunFiles.writeRuns(folder.dir(), soFar));
         return new Nets(trainer.study(), runs, folder, trainer.savedWeights(runs));
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
     }
 
     /** Training options say how to train; with --from the nets are trained already, by deep's settings. */
@@ -147,8 +151,10 @@ public class gradnorms implements StepCommand {
         var panels = new ArrayList<XYChart>();
         for (Activation a : study.activations()) {
             var lines = layerLines(started, a, Run.GRAD_NORM);
-            if (!lines.isEmpty()) panels.add(Charts.lines(a.displayName() + ": every hidden layer, " + Format.count(study.runs(), "run"), "epoch",
-                    yLabel, lines, Charts.Scale.LOG));
+            // (a dead net, e.g. width 1 under ReLU, has every gradient 0: nothing a log axis shows, and the title says so)
+            boolean allZero = lines.stream().allMatch(l -> java.util.Arrays.stream(l.y()).noneMatch(v -> v > 0));
+            if (!lines.isEmpty()) panels.add(Charts.lines(a.displayName() + ": every hidden layer, " + Format.count(study.runs(), "run")
+                    + (allZero ? ", every gradient 0" : ""), "epoch", yLabel, lines, Charts.Scale.LOG));
         }
         Charts.shareYRange(panels);
         Charts.save(panels, Math.min(panels.size(), COLUMNS), dir.resolve("gradnorms"));

@@ -55,10 +55,12 @@ import study.LatentUnits;
                 + "history.csv, confidence.png/.svg (input and latent space), loss.png/.svg and accuracy.png/.svg.")
 public class lecture implements StepCommand {
     static final int LECTURE_EPOCHS = 1000;
-    /** Units at most: the forward pass holds [800, W] matrices. */
-    static final int MAX_WIDTH = 16384;
+    /** Units at most, as deep's and depth's: the confidence figure evaluates the net at 22,500 points ([points, W] matrices). */
+    static final int MAX_WIDTH = 4096;
     /** Cells per side of a confidence field. */
     static final int GRID = 150;
+    /** What it writes into --out. */
+    static final List<String> OUTPUTS = List.of("history.csv", "{confidence,loss,accuracy}.{png,svg}");
 
     @Mixin
     SgdOptions sgd;
@@ -70,7 +72,7 @@ public class lecture implements StepCommand {
             description = "One of ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     String activationName;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Initial weights as PyTorch's after torch.manual_seed(S) (default: "
+    @Option(names = "--seed", paramLabel = "S", description = "Initial weights as PyTorch's after torch.manual_seed(S), any 64-bit integer (default: "
             + PyTorchReference.DEFAULT_SEED + ").")
     Long seed;
 
@@ -106,13 +108,14 @@ public class lecture implements StepCommand {
     /** The step: data, model, train, record, plot, answer. Everything the user can get wrong is checked first. */
     public LectureResult run() {
         Activation activation = validate();
-        Split data = new Split(trainFile != null ? Points.readCsv(trainFile, "--train") : TwoMoons.lecture().train(),
-                testFile != null ? Points.readCsv(testFile, "--test") : TwoMoons.lecture().test());
+        Split data = new Split(trainFile != null ? Points.readCsv(trainFile, "--train", DataType.FLOAT) : TwoMoons.lecture().train(),
+                testFile != null ? Points.readCsv(testFile, "--test", DataType.FLOAT) : TwoMoons.lecture().test());
         // model: hidden = Linear(2, W), latent = Linear(W, 2), output = Linear(2, 2), the activation after the first two
         Mlp net = Mlp.lecture(width, activation, DataType.FLOAT);
         if (init != null) net.load(init, "--init");
         else net.initLikeTorch(seed());
-        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("lecture"), "--out");   // files appear together
+        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("lecture"), "--out", OUTPUTS,   // files appear together
+                new OutputFolder.Input("--train", trainFile), new OutputFolder.Input("--test", testFile), new OutputFolder.Input("--init", init));
         String settings = net + "; SGD lr " + sgd.lr + " momentum " + sgd.momentum + ", " + sgd.epochs + " full-batch epochs on "
                 + data.train().size() + " train / " + data.test().size() + " test points; initial weights: "
                 + (init != null ? init.toString() : "torch.manual_seed(" + seed() + ")");
@@ -155,6 +158,11 @@ public class lecture implements StepCommand {
         // answer
         return new LectureResult(settings, init != null ? null : seed(), lectureSetup(), LECTURE_EPOCHS, history, train.loss(),
                 train.accuracy(), test.accuracy(), deadLatentUnits(net, data.train()), List.copyOf(written));
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
     }
 
     Activation validate() {

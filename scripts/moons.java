@@ -61,19 +61,29 @@ import report.StepCommand;
         description = "Makes the two-moons data as scikit-learn 1.2.1 does (make_moons, StandardScaler on all points, "
                 + "train_test_split), writes raw.csv, train.csv, test.csv and moons.png.")
 public class moons implements StepCommand {
-    /** Beyond this the plot is a blot and the arrays a waste of memory; the lecture uses 1000. */
-    static final int MAX_SAMPLES = 10_000_000;
+    /**
+     * Beyond this the plot is a blot (its SVG holds a marker per point) and the CSVs tens of megabytes; the lecture uses
+     * 1000. At least 2: one point to train on, one to test.
+     */
+    static final int MIN_SAMPLES = 2, MAX_SAMPLES = 100_000;
+    /** The moons are about 3 units wide; far more noise only buries them (and beyond ~1e150 the squares overflow). */
+    static final double MAX_NOISE = 1000;
+    /** What it writes into --out. */
+    static final List<String> OUTPUTS = List.of("{raw,train,test}.csv", "moons.{png,svg}");
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "1000", description = "Points in both moons (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "1000", description = "Points in both moons, " + MIN_SAMPLES + " to "
+            + MAX_SAMPLES + " (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--noise", paramLabel = "X", defaultValue = "0.2", description = "Standard deviation of the Gaussian noise (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--noise", paramLabel = "X", defaultValue = "0.2", description = "Standard deviation of the Gaussian noise, 0 to "
+            + "1000 (default: ${DEFAULT-VALUE}).")
     double noise;
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "make_moons random_state, 0..4294967295 (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--test-size", paramLabel = "F", defaultValue = "0.2", description = "Fraction of points in the test set; ceil(F*N) of them (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--test-size", paramLabel = "F", defaultValue = "0.2", description = "Fraction of points in the test set, "
+            + "between 0 and 1 (both excluded), with ceil(F*N) < N: ceil(F*N) of them (default: ${DEFAULT-VALUE}).")
     double testSize;
 
     @Option(names = "--split-seed", paramLabel = "S", defaultValue = "42", description = "train_test_split random_state, 0..4294967295 (default: ${DEFAULT-VALUE}).")
@@ -98,7 +108,7 @@ public class moons implements StepCommand {
     /** The step: make the points, standardize and split them, write them, plot them. */
     public MoonsResult run() {
         validate();
-        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("moons"), "--out");   // files appear together
+        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("moons"), "--out", OUTPUTS);   // files appear together
 
         Points raw = TwoMoons.makeMoons(samples, noise, seed);
         Split split = TwoMoons.standardizeAndSplit(raw, testSize, splitSeed);
@@ -112,12 +122,17 @@ public class moons implements StepCommand {
         return new MoonsResult(settings(), raw, split, folder.commit(files));
     }
 
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
+    }
+
     /** Every check before anything is written: each failure is one line naming the option and what is allowed. */
     void validate() {
-        Cli.require(samples >= 1 && samples <= MAX_SAMPLES,
-                "--samples must be an integer from 1 to " + MAX_SAMPLES + ", got " + samples);
-        Cli.require(Double.isFinite(noise) && noise >= 0,
-                "--noise must be a finite number >= 0, got " + noise);
+        Cli.require(samples >= MIN_SAMPLES && samples <= MAX_SAMPLES,
+                "--samples must be an integer from " + MIN_SAMPLES + " to " + MAX_SAMPLES + ", got " + samples);
+        Cli.require(noise >= 0 && noise <= MAX_NOISE,
+                "--noise must be a number from 0 to " + (int) MAX_NOISE + ", got " + noise);
         Cli.require(testSize > 0 && testSize < 1,
                 "--test-size must be a number strictly between 0 and 1, got " + testSize);
         int test = (int) Math.ceil(testSize * samples);

@@ -18,17 +18,15 @@
 //JAVA_OPTIONS -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.zip.ZipFile;
 import cli.Cli;
 import jdk.jshell.tool.JavaShellToolBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import notebook.Imports;
 
 /**
  * JShell with ND4J, XChart and every package of shared/ imported, for tinkering without a build:
@@ -63,32 +61,14 @@ public class shell implements Callable<Integer> {
     }
 
     /** A startup file that imports every package of shared/ (as compiled into this jar) and the usual ND4J types. */
-    static Path startup() throws IOException, URISyntaxException {
-        var imports = new StringBuilder("""
-                import org.nd4j.linalg.api.buffer.DataType;
-                import org.nd4j.linalg.api.ndarray.INDArray;
-                import org.nd4j.linalg.factory.Nd4j;
-                import org.nd4j.linalg.indexing.NDArrayIndex;
-                import org.nd4j.linalg.ops.transforms.Transforms;
-                """);
-        for (String p : sharedPackages()) imports.append("import ").append(p).append(".*;\n");
+    static Path startup() throws IOException {
+        var imports = new StringBuilder();
+        for (String name : Imports.toolkit(shell.class)) imports.append("import ").append(name).append(";\n");
         imports.append("System.out.println(\"moons shell: ND4J, XChart and shared/ are loaded; figures open as \" + Show.mode() + \". \"\n"
                 + "    + \"Try: var data = TwoMoons.lecture();  (/exit to leave)\");\n");
         Path file = java.nio.file.Files.createTempFile("moons-shell", ".jsh");
         file.toFile().deleteOnExit();
         java.nio.file.Files.writeString(file, imports);
         return file;
-    }
-
-    /** The packages of the classes in this script's jar: shared/'s folders, as JBang compiled them. */
-    static List<String> sharedPackages() throws IOException, URISyntaxException {
-        Path jar = Path.of(shell.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        var packages = new TreeSet<String>();
-        try (var zip = new ZipFile(jar.toFile())) {
-            zip.stream().map(e -> e.getName())
-                    .filter(n -> n.endsWith(".class") && n.indexOf('/') > 0 && !n.startsWith("META-INF/"))
-                    .forEach(n -> packages.add(n.substring(0, n.lastIndexOf('/')).replace('/', '.')));
-        }
-        return List.copyOf(packages);
     }
 }

@@ -34,7 +34,7 @@ import picocli.CommandLine.Parameters;
                 + "single self-contained .java file: its script, //DEPS and the shared/ classes it uses.")
 public class standalone implements Callable<Integer> {
     /** The packages of shared/: their classes become package-less classes of the one file. */
-    static final List<String> PACKAGES = List.of("backprop", "cli", "data", "io", "nn", "plot", "report", "speed", "study");
+    static final List<String> PACKAGES = List.of("backprop", "cli", "data", "io", "nn", "notebook", "plot", "report", "speed", "study");
     static final Pattern IMPORT = Pattern.compile("(?m)^import (static )?([\\w.]+)(\\.\\*)?;\\s*$");
     static final Pattern DIRECTIVE = Pattern.compile("(?m)^//(DEPS|JAVA_OPTIONS|JAVA|CDS|FILES|COMPILE_OPTIONS)\\b.*$");
     static final Pattern OURS = Pattern.compile("(?<![.\\w])(" + String.join("|", PACKAGES) + ")\\.([A-Z]\\w*)");
@@ -55,8 +55,8 @@ public class standalone implements Callable<Integer> {
             System.exit(2);
         }
         System.exit(new CommandLine(new standalone()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            System.err.println("error: " + e.getMessage());
-            return 2;
+            System.err.println("error: " + (e instanceof IllegalArgumentException ? e.getMessage() : "internal error, a bug: " + e));
+            return e instanceof IllegalArgumentException ? 2 : 1;
         }).setParameterExceptionHandler((e, args2) -> {
             System.err.println("error: " + e.getMessage() + " (see --help)");
             return 2;
@@ -69,14 +69,54 @@ public class standalone implements Callable<Integer> {
         Path script = scriptOf(checkout, step);
         String name = script.getFileName().toString();
         Path file = out != null ? out : checkout.resolve("scripts/out/standalone").resolve(name);
+        if (Files.isDirectory(file)) throw new IllegalArgumentException("--out: " + file + " is a folder; name the file, e.g. " + file.resolve(name));
         if (!file.getFileName().toString().equals(name)) throw new IllegalArgumentException("--out must end in " + name + ", got " + file);
+        refuseSource(file);
         String text = generate(script, checkout.resolve("shared"));
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Path temp = file.resolveSibling("." + name + ".tmp");
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        Path temp = dir.resolve("." + name + "." + java.util.UUID.randomUUID() + ".tmp");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--out: cannot make folder " + dir + " (" + reason(e) + ")");
+        }
+        try {
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--out: cannot write " + file + " (" + reason(e) + ")");
+        } finally {
+            Files.deleteIfExists(temp);
+        }
         System.out.println("wrote " + file + " (" + text.lines().count() + " lines); run it with: jbang " + name + " --help");
         return 0;
+    }
+
+    /** What went wrong, in words (the system's reason), not a Java class name. */
+    static String reason(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+        if (e instanceof java.nio.file.NoSuchFileException) return "no such folder";
+        if (e instanceof java.nio.file.FileAlreadyExistsException) return "a file of that name is in the way";
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
+        return e.getMessage() != null ? e.getMessage() : "an input or output error";
+    }
+
+    /** The generated file must not replace a script or source of a checkout (scripts/, shared/, tests/; any file but under scripts/out/). */
+    static void refuseSource(Path file) throws IOException {
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        if (!Files.isDirectory(dir)) return;
+        Path real = dir.toRealPath().resolve(file.getFileName().toString());
+        if (Files.exists(real)) real = real.toRealPath();
+        for (Path checkout = real.getParent(); checkout != null; checkout = checkout.getParent()) {
+            if (!Files.isRegularFile(checkout.resolve("jbang-catalog.json")) || !Files.isDirectory(checkout.resolve("shared"))) continue;
+            Path rel = checkout.relativize(real);
+            boolean sources = rel.getNameCount() > 1 && List.of("scripts", "shared", "tests").contains(rel.getName(0).toString());
+            if (!rel.startsWith(Path.of("scripts", "out")) && (Files.exists(real) || sources)) {
+                throw new IllegalArgumentException("--out: " + file + " is " + (Files.exists(real) ? "a file" : "a place") + " of the toolkit's "
+                        + "checkout " + checkout + " (its scripts and sources); write it elsewhere, e.g. under scripts/out/");
+            }
+            return;
+        }
     }
 
     /** The script of an exercise step, by its alias in jbang-catalog.json. */

@@ -62,8 +62,13 @@ import speed.Nd4jSetup;
 public class train_manual implements StepCommand {
     /** Grid points per side of a snapshot's and of a GIF frame's decision boundary; frames of the GIF. */
     static final int SNAPSHOT_RESOLUTION = 200, FRAME_RESOLUTION = 120, FRAMES = 60;
-    /** At most: every step multiplies [n, H] matrices; every epoch's row is kept for history.csv and the figures. */
-    static final int MAX_HIDDEN = 16384, MAX_EPOCHS = 1_000_000;
+    /**
+     * At most: the snapshots and frames evaluate the net at 40,000 and 14,400 points ([points, H] matrices); a step takes
+     * about 1 ms (one ND4J call per formula), so 5,000 epochs, 2.5 times the default, take seconds (a test runs them).
+     */
+    static final int MAX_HIDDEN = 1024, MAX_EPOCHS = 5_000;
+    /** What it writes into --out. */
+    static final List<String> OUTPUTS = List.of("history.csv", "weights.npz", "boundary.gif", "{snapshots,loss}.{png,svg}");
 
     @Mixin
     TwoLayerNetOptions start;
@@ -106,13 +111,14 @@ public class train_manual implements StepCommand {
 
         // data: the training points as rows of X with one-hot labels E, and the test points
         Split lecture = train == null || test == null ? TwoMoons.lecture() : null;
-        Points trainPoints = train == null ? lecture.train() : Points.readCsv(train, "--train");
-        Points testPoints = test == null ? lecture.test() : Points.readCsv(test, "--test");
+        Points trainPoints = train == null ? lecture.train() : Points.readCsv(train, "--train", type);
+        Points testPoints = test == null ? lecture.test() : Points.readCsv(test, "--test", type);
         INDArray X = trainPoints.features(type), E = trainPoints.oneHot(TwoLayerNet.CLASSES, type), XTest = testPoints.features(type);
 
         // model
         TwoLayerNet net = start.create(type, MAX_HIDDEN);
-        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("train-manual"), "--out");   // files appear together
+        OutputFolder folder = OutputFolder.open(out != null ? out : Output.defaultDir("train-manual"), "--out", OUTPUTS,   // files appear together
+                new OutputFolder.Input("--train", train), new OutputFolder.Input("--test", test), new OutputFolder.Input("--init", start.init()));
 
         // train: per epoch forward, loss, backward, step; the figures of the epochs they show are drawn on the other core
         Nd4jSetup.threads(1);   // why: see there (ND4J's default of a thread per core is 10x slower on a shared machine)
@@ -134,6 +140,8 @@ public class train_manual implements StepCommand {
                     double loss = ManualBackprop.loss(f.a2(), E);
                     stepNanos += System.nanoTime() - startNanos;
                     if (!(loss <= Training.DIVERGED_LOSS)) {   // NaN, infinite or beyond the bound every training loop uses
+                        drawing.close();   // (its figures are not needed: the animation's temp file goes with the staging folder)
+                        gif.abandon();
                         folder.commit(List.of(writeHistory(folder, history)));
                         throw new DivergedException("train-manual diverged at epoch " + epoch + ": loss is " + loss + " (lr " + lr + "); history.csv keeps epochs 0.." + (epoch - 1));
                     }
@@ -166,6 +174,11 @@ public class train_manual implements StepCommand {
             return new TrainManualResult(settings, history, epochs == 0 ? 0 : stepNanos / 1e6 / epochs, memoryGrowth, folder.target(),
                     folder.commit(files));
         }
+    }
+
+    @Override
+    public List<String> outputs() {
+        return OUTPUTS;
     }
 
     /** The decision boundary of {@code net} on a grid of resolution^2 points, titled with its epoch's loss and test accuracy. */

@@ -13,6 +13,7 @@
 //SOURCES cli/StudyOptions.java
 //SOURCES cli/TwoLayerNetOptions.java
 //SOURCES cli/Version.java
+//SOURCES data/Decimals.java
 //SOURCES data/MersenneTwister.java
 //SOURCES data/Npz.java
 //SOURCES data/NumpyRandomState.java
@@ -35,11 +36,18 @@
 //SOURCES nn/TorchInit.java
 //SOURCES nn/Training.java
 //SOURCES nn/WeightInit.java
+//SOURCES notebook/CellError.java
+//SOURCES notebook/Figures.java
+//SOURCES notebook/Imports.java
+//SOURCES notebook/Kernelspec.java
+//SOURCES notebook/Notebook.java
+//SOURCES notebook/Session.java
 //SOURCES plot/AnimatedGif.java
 //SOURCES plot/ChartStyle.java
 //SOURCES plot/Charts.java
 //SOURCES plot/ConfidenceGrid.java
 //SOURCES plot/ConfidencePlot.java
+//SOURCES plot/Drawing.java
 //SOURCES plot/Histograms.java
 //SOURCES plot/Show.java
 //SOURCES report/BackwardResult.java

@@ -46,6 +46,33 @@ class CliTest {
         assertTrue(err.contains("--count") && err.contains("abc"), err);
     }
 
+    /** A misspelt option gets picocli's suggestion; with or without a value, in every script. */
+    @Test
+    void unknownOptionsGetADidYouMean() {
+        assertEquals("error: unknown option '--epoch'; did you mean --epochs? (see --help for the options)",
+                ScriptRun.of(lecture::new, "--epoch", "5").err().strip());
+        assertEquals("error: unknown option '--hiden'; did you mean --hidden? (see --help for the options)",
+                ScriptRun.of(train_manual::new, "--hiden", "8").err().strip());
+        assertEquals("error: unknown option '--outt'; did you mean --out? (see --help for the options)",
+                ScriptRun.of(deep::new, "--outt", "F").err().strip());
+        assertEquals("error: unknown option '--epoch'; did you mean --epochs? (see --help for the options)",
+                ScriptRun.of(gradnorms::new, "--epoch=5").err().strip());
+        ScriptRun far = ScriptRun.of(lecture::new, "--zzzzzz");
+        assertEquals(Cli.BAD_INPUT, far.code());
+        assertEquals("error: unknown option '--zzzzzz' (see --help for the options)", far.err().strip());
+    }
+
+    /** Values that are not numbers are said so in words, not by Java's type names. */
+    @Test
+    void conversionErrorsAreInWords() {
+        String err = ScriptRun.of(lecture::new, "--epochs", "99999999999").err().strip();
+        assertEquals("error: Invalid value for option '--epochs': '99999999999' is not a whole number from -2147483648 to 2147483647", err);
+        err = ScriptRun.of(lecture::new, "--lr", "fast").err().strip();
+        assertEquals("error: Invalid value for option '--lr': 'fast' is not a number", err);
+        assertEquals("Invalid value for option '--out': cannot convert 'x' to a file name (Illegal char <:> at index 1)",
+                Cli.inWords("Invalid value for option '--out': cannot convert 'x' to Path (java.nio.file.InvalidPathException: Illegal char <:> at index 1)"));
+    }
+
     @Test
     void atomicWriteLeavesNoTempFileWhenTheWriterFails(@TempDir Path dir) throws Exception {
         Path target = dir.resolve("a.csv");

@@ -71,19 +71,23 @@ class DepthScriptTest {
     }
 
     /**
-     * LeakyReLU and GELU, the entries added after the others, on the same held-out check: every hidden layer's norm at the
-     * initial weights under every scheme (depth_inits.csv, one run of the step) is PyTorch's F.leaky_relu's and F.gelu's.
+     * The entries added after the held-out check's three (LeakyReLU, GELU, and any new one: its rows come from
+     * make_diagnostics_fixtures.py --append NAME) on the same check: every hidden layer's norm at the initial weights under
+     * every scheme (depth_inits.csv, one run of the step) is PyTorch's F.leaky_relu's, F.gelu's, ...
      * (Most within 5e-6; LeakyReLU's deepest nets under xavier and kaiming within 4e-4: float32 cannot pin their norms down
      * closer, PyTorch's own float32 norms are 3.6e-4 from its float64 ones there, ours 1.1e-4.)
      */
     @Test
-    void leakyReluAndGeluMatchPyTorchAtTheInitialWeights() throws IOException {
+    void entriesAddedLaterMatchPyTorchAtTheInitialWeights() throws IOException {
         Map<String, Double> torch = torchNorms();
+        List<String> added = java.util.Arrays.stream(Activation.values()).map(Activation::toString)
+                .filter(a -> !List.of("relu", "sigmoid", "tanh").contains(a)).toList();
         Path out = tmp.resolve("new");
-        String[] args = {"--depths", "1,2,3,4,5,6,7,8", "--activations", "leaky_relu,gelu", "--runs", "3", "--epochs", "1", "--out", out.toString()};
+        String[] args = {"--depths", "1,2,3,4,5,6,7,8", "--activations", String.join(",", added), "--runs", "3", "--epochs", "1", "--out", out.toString()};
         assertEquals(0, Cli.run(new depth(), args));
         List<String[]> inits = GradnormsScriptTest.rows(out.resolve("depth_inits.csv"));
-        assertEquals(torch.keySet().stream().filter(k -> k.contains(",leaky_relu,") || k.contains(",gelu,")).count(), inits.size());
+        for (String a : added) assertTrue(torch.keySet().stream().anyMatch(k -> k.split(",")[1].equals(a)), a + ": no PyTorch rows in " + FIXTURE);
+        assertEquals(torch.keySet().stream().filter(k -> added.contains(k.split(",")[1])).count(), inits.size());
         double worst = 0;
         for (String[] r : inits) {
             String key = String.join(",", r[0], r[1], r[2], r[4], r[5]);
@@ -91,7 +95,7 @@ class DepthScriptTest {
             assertLikeTorch(torch.get(key), ours, "depth_inits.csv " + key);
             worst = Math.max(worst, Math.abs(ours - torch.get(key)) / torch.get(key));
         }
-        System.out.printf("leaky_relu and gelu at the initial weights, %d norms: within %.1e of PyTorch's (relative)%n", inits.size(), worst);
+        System.out.printf("%s at the initial weights, %d norms: within %.1e of PyTorch's (relative)%n", added, inits.size(), worst);
     }
 
     /** The step run in-process: its record, the files it names (all written), the CSV columns, the figure, the answer. */
@@ -182,7 +186,7 @@ class DepthScriptTest {
                 {"--weight-init must be torch, xavier or kaiming, got 'he'", "--weight-init", "he"},
                 {"--runs must be an integer from 1 to 1000, got 0", "--runs", "0"},
                 {"--runs", "--runs", "-3"},
-                {"--epochs must be an integer from 1 to 100000", "--epochs", "0"},
+                {"--epochs must be an integer from 1 to 20000", "--epochs", "0"},
                 {"--epochs", "--epochs", "100001"},
                 {"--width must be an integer from 1 to 4096", "--width", "0"},
                 {"--width", "--width", "5000"},

@@ -13,6 +13,8 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,8 +23,12 @@ import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Every option of every script, driven with generated bad values (empty, negative, zero, huge, NaN, Infinity, text,
- * repeated): each is exit code 2, one line on stderr that names the option, and an unchanged file tree. The options and
- * their types come from the scripts' picocli specs, so a new option is fuzzed without a change here.
+ * repeated; for --out also a dangling link, a link to a file, a folder holding the user's file of an output's name, a
+ * place that cannot be made, a name too long, a read-only file system): each is exit code 2, one line on stderr that
+ * names the option, and an unchanged file tree, the user's files and links in it included. And every script that writes a
+ * folder runs, twice, into a folder on a second file system (a tmpfs mount point), reached through a link, that holds
+ * the user's files and links: they stay byte for byte, the folder holds one run, no staging. The options and their types
+ * come from the scripts' picocli specs, so a new option is fuzzed without a change here.
  */
 class FuzzTest {
     /** Each script with a small workload around the fuzzed option, so a value wrongly accepted would still end soon. */
@@ -88,7 +94,11 @@ class FuzzTest {
             boolean integer = number && type != double.class && type != Double.class;
             var values = new ArrayList<>(List.of(""));
             if (name.equals("--out")) {
-                values.addAll(List.of("/", work().resolve("a-file").toString()));   // the root, a file where a folder goes
+                Path w = work();
+                values.addAll(List.of("/", w.resolve("a-file").toString(),   // the root, a file where a folder goes
+                        w.resolve("dangling").toString(), w.resolve("link-to-file").toString(), w.resolve("mine").toString(),
+                        "/proc/x", w.resolve("a".repeat(300)).toString()));
+                if (READ_ONLY != null) values.add(READ_ONLY.resolve("x").toString());
             } else {
                 values.add("text");
                 if (number) values.addAll(List.of("NaN", "Infinity", "-Infinity", "1e999"));
@@ -103,11 +113,41 @@ class FuzzTest {
         System.out.println("fuzz: " + script + " " + name + ": " + cases.size() + " bad values, each exit 2, one line naming it, nothing written");
     }
 
-    /** A folder for the next case; it holds one regular file, "a-file". */
+    /**
+     * A folder for the next case, as a user's: a regular file "a-file", a folder "mine" holding the user's files named as
+     * every step's outputs are (history.csv, raw.csv, runs.csv, depth.csv, report.md), links to a file and to a folder,
+     * and a dangling link.
+     */
     Path work() throws IOException {
-        Path work = Files.createDirectories(tmp.resolve("w" + tried));
-        if (!Files.exists(work.resolve("a-file"))) Files.writeString(work.resolve("a-file"), "not a folder");
+        Path work = tmp.resolve("w" + tried);
+        if (Files.exists(work)) return work;
+        Files.createDirectories(work.resolve("mine"));
+        Files.writeString(work.resolve("a-file"), "not a folder");
+        for (String name : List.of("history.csv", "raw.csv", "runs.csv", "depth.csv", "report.md")) Files.writeString(work.resolve("mine").resolve(name), "mine");
+        Files.createSymbolicLink(work.resolve("link-to-file"), work.resolve("a-file"));
+        Files.createSymbolicLink(work.resolve("link-to-folder"), work.resolve("mine"));
+        Files.createSymbolicLink(work.resolve("dangling"), work.resolve("nowhere"));
         return work;
+    }
+
+    /** A read-only file system (a tmpfs mounted ro), null where mount is not permitted; and a second file system for outputs. */
+    static Path READ_ONLY, DISK;
+    static Path mounts;
+
+    @BeforeAll
+    static void mount() throws Exception {
+        mounts = Files.createTempDirectory("fuzz-mounts");
+        Path ro = Files.createDirectories(mounts.resolve("ro")), disk = Files.createDirectories(mounts.resolve("disk"));
+        if (OutputFolderTest.mount(ro, "size=100k,ro")) READ_ONLY = ro;
+        if (OutputFolderTest.mount(disk, "size=64m")) DISK = disk;
+    }
+
+    @AfterAll
+    static void unmount() throws Exception {
+        for (Path m : new Path[] {READ_ONLY, DISK}) if (m != null) OutputFolderTest.umount(m);
+        try (var all = Files.walk(mounts)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     void check(String script, Supplier<? extends Callable<Integer>> command, String option, List<String> given) throws IOException {
@@ -121,24 +161,65 @@ class FuzzTest {
         boolean hasOut = new CommandLine(command.get()).getCommandSpec().findOption("--out") != null;
         if (hasOut && !option.equals("--out")) args.addAll(List.of("--out", work.resolve("out").toString()));
         Set<String> before = tree(Path.of("").toAbsolutePath().resolve("scripts"));
+        Set<String> userFiles = tree(work);
         ScriptRun run = ScriptRun.of(command, args.toArray(String[]::new));
         String what = script + " " + String.join(" ", args) + "\n -> exit " + run.code() + ", stderr: " + run.err();
         assertEquals(2, run.code(), what);
         List<String> lines = run.err().strip().lines().toList();
         assertEquals(1, lines.size(), what);
         assertTrue(lines.get(0).startsWith("error: ") && lines.get(0).contains(option), "names " + option + ": " + what);
-        assertEquals(Set.of("a-file 12"), tree(work), "nothing written: " + what);
+        assertEquals(userFiles, tree(work), "nothing written, the user's files and links as they were: " + what);
         assertEquals(before, tree(Path.of("").toAbsolutePath().resolve("scripts")), "nothing written in the checkout: " + what);
         promised++;
     }
 
-    /** Every file and folder below {@code dir} (relative), with its size. */
+    /** Every file, folder and link below {@code dir} (relative), with its size and a hash of its bytes, or where it points. */
     static Set<String> tree(Path dir) throws IOException {
         var all = new TreeSet<String>();
         if (!Files.exists(dir)) return all;
         try (var files = Files.walk(dir)) {
-            for (Path f : files.toList()) if (!f.equals(dir)) all.add(dir.relativize(f) + (Files.isRegularFile(f) ? " " + Files.size(f) : "/"));
+            for (Path f : files.toList()) {
+                if (f.equals(dir)) continue;
+                String what = Files.isSymbolicLink(f) ? " -> " + Files.readSymbolicLink(f) : Files.isRegularFile(f) ? " " + Files.size(f)
+                        + " #" + java.util.Arrays.hashCode(Files.readAllBytes(f)) : "/";
+                all.add(dir.relativize(f) + what);
+            }
         }
         return all;
+    }
+
+    /**
+     * Every script that writes a folder, run twice with its toy workload into a folder of the user's (their files, a
+     * link to a file, a link to a folder, a dangling link) on a second file system, reached through a link: exit 0, the
+     * user's entries as they were, the folder holding the one last run (its manifest matching every file), no staging.
+     */
+    @TestFactory
+    Stream<DynamicTest> everyScriptWritesBesideTheUsersFilesOnAnotherFileSystem() {
+        return SCRIPTS.entrySet().stream().filter(e -> !e.getKey().equals("all") && new CommandLine(e.getValue().get()).getCommandSpec()
+                .findOption("--out") != null).map(e -> DynamicTest.dynamicTest(e.getKey(), () -> besideUserFiles(e.getKey(), e.getValue())));
+    }
+
+    void besideUserFiles(String script, Supplier<? extends Callable<Integer>> command) throws Exception {
+        Path base = DISK != null ? DISK : Files.createDirectories(tmp.resolve("disk"));   // (no second file system where mount is not permitted)
+        Path folder = Files.createDirectories(base.resolve(script));
+        Files.writeString(folder.resolve("notes.txt"), "the user's notes\n");
+        Files.createSymbolicLink(folder.resolve("link-to-notes"), folder.resolve("notes.txt"));
+        Files.createSymbolicLink(folder.resolve("link-to-folder"), base);
+        Files.createSymbolicLink(folder.resolve("dangling"), folder.resolve("nowhere"));
+        Set<String> user = tree(folder);
+        Path link = Files.createSymbolicLink(tmp.resolve("link-" + script), folder);
+        for (int time = 1; time <= 2; time++) {
+            var args = new ArrayList<>(TOY.getOrDefault(script, List.of()));
+            args.addAll(List.of("--out", link.toString()));
+            ScriptRun run = ScriptRun.of(command, args.toArray(String[]::new));
+            assertEquals(0, run.code(), script + " " + args + ": " + run.err());
+            Set<String> now = tree(folder);
+            assertTrue(now.containsAll(user), "the user's entries stay: " + now);
+            assertTrue(now.stream().noneMatch(f -> f.startsWith(".staging-") || f.contains("/.staging-") || f.contains(".tmp")), "no staging: " + now);
+            var visible = ReliabilityTest.hashes(folder);
+            visible.keySet().removeIf(name -> name.equals("notes.txt") || Files.isSymbolicLink(folder.resolve(name)));
+            assertEquals(ReliabilityTest.manifest(folder), visible, "one run, as its manifest says");
+        }
+        System.out.println("fuzz: " + script + " wrote beside the user's files and links, twice" + (DISK != null ? ", on a tmpfs through a link" : ""));
     }
 }

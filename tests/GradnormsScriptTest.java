@@ -218,7 +218,7 @@ class GradnormsScriptTest {
         assertBadInput(out, "--from: no folder", "--from", tmp.resolve("nope").toString(), "--out", o);
         assertBadInput(out, "--from reads runs deep trained with its own settings, so it takes no training option; got --epochs, --seed",
                 "--from", d, "--epochs", "5", "--seed", "1", "--out", o);
-        assertBadInput(out, "--out must not be the --from folder", "--from", d, "--out", d);
+        assertBadInput(out, "is the --out folder; the run would replace what it reads", "--from", d, "--out", d);
 
         Path broken = tmp.resolve("broken");
         for (String file : RunFiles.FILES) {

@@ -78,7 +78,7 @@ class LauncherTest {
     void emptyArgumentsReachTheScript(@TempDir Path tmp) throws Exception {
         Run r = launcher(Map.of(), "moons", "--samples", "", "--out", tmp.resolve("out").toString());
         assertEquals(2, r.exit(), r.out());
-        assertTrue(r.out().contains("'--samples': '' is not an int"), r.out());
+        assertTrue(r.out().contains("'--samples': '' is not a whole number"), r.out());
         assertTrue(!Files.exists(tmp.resolve("out")), "nothing written");
     }
 

@@ -117,7 +117,7 @@ class ManualBackpropCliTest {
         assertTrue(result.text().contains(result.verdict()), "the console says it in the same words");
 
         var failed = new BackwardResult(5, "test", 200, 0.5, 1e-6, 1e-6,
-                List.of(new GradientCheck.Compared("dW1", new long[] {5, 2}, 1, 1e-3, 1, Double.NaN)), null);
+                List.of(new GradientCheck.Compared("dW1", new long[] {5, 2}, 1, 1e-3, 1, Double.NaN)), null, 0);
         assertFalse(failed.passed());
         assertTrue(failed.verdict().startsWith("FAIL: a relative error exceeds 1e-06"), failed.verdict());
     }
@@ -125,7 +125,7 @@ class ManualBackpropCliTest {
     @Test
     void backwardExitsOneWhenTheCheckFails() {
         var failed = new BackwardResult(5, "test", 200, 0.5, 1e-6, 1e-6,
-                List.of(new GradientCheck.Compared("dW1", new long[] {5, 2}, 1, 1e-3, 1, 1e-3)), null);
+                List.of(new GradientCheck.Compared("dW1", new long[] {5, 2}, 1, 1e-3, 1, 1e-3)), null, 0);
         ScriptRun r = ScriptRun.of(() -> new backward() {
             @Override
             public BackwardResult run() {

@@ -120,6 +120,23 @@ class MlpGradientTest {
         }
     }
 
+    /** Width 1 (--width's minimum): matrices of one column, whose leading dimension BLAS wants as their rows, not 1. */
+    @Test
+    void widthOneGradients() {
+        check(Mlp.deep(3, 1, Activation.SIGMOID, DataType.DOUBLE).initLikeTorch(3), true);
+        check(Mlp.lecture(1, Activation.SIGMOID, DataType.DOUBLE).initLikeTorch(5), true);
+        // float goes through sgemm: the same gradients to float's digits
+        Mlp inFloat = Mlp.deep(3, 1, Activation.SIGMOID, DataType.FLOAT).initLikeTorch(3);
+        Mlp inDouble = Mlp.deep(3, 1, Activation.SIGMOID, DataType.DOUBLE).initLikeTorch(3);
+        inFloat.backward(TRAIN.features(DataType.FLOAT), TRAIN.y());
+        inDouble.backward(TRAIN.features(DataType.DOUBLE), TRAIN.y());
+        for (int i = 0; i < inFloat.layers().size(); i++) {
+            INDArray f = inFloat.layers().get(i).weightGrad().castTo(DataType.DOUBLE), d = inDouble.layers().get(i).weightGrad();
+            assertTrue(d.norm2Number().doubleValue() > 0, "a gradient");
+            assertEquals(0, f.sub(d).norm2Number().doubleValue(), 1e-4 * d.norm2Number().doubleValue(), "layer " + i);
+        }
+    }
+
     @Test
     void lossAtPyTorchInitIsTheFixturesFirstLoss() {
         // sanity link between the two worlds: epoch 0 of torch_run_lecture_seed1.csv

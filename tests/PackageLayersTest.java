@@ -26,7 +26,7 @@ class PackageLayersTest {
             List.of("backprop"),         // exercise 2 by hand, the gradient check
             List.of("study"),            // the vanishing-gradient studies and their numbers
             List.of("report", "plot"),   // the words of the answers; the figures
-            List.of("cli"));             // options, the command line's runner, output folders
+            List.of("cli", "notebook")); // options, the command line's runner, output folders; the notebook kernel's session
 
     static final Path SHARED = Path.of("shared");
     static final Pattern USE = Pattern.compile("(?<![.\\w])([a-z]+)\\.[A-Z]\\w*");

@@ -40,7 +40,7 @@ class PointsNpzTest {
         Path csv = dir.resolve("bad.csv");
         Files.writeString(csv, "x1,x2,label\n0.5,0.25,1\n0.1,oops,0\n");
         var e = assertThrows(BadInputException.class, () -> Points.readCsv(csv, "--train"));
-        assertEquals("--train: " + csv + " line 3: coordinate must be a finite number, found 'oops'", e.getMessage());
+        assertEquals("--train: " + csv + " line 3: coordinate must be a finite decimal number (e.g. -1.25 or 3e-2), found 'oops'", e.getMessage());
         Files.writeString(csv, "x1,x2,label\n0.5,0.25,7\n");
         e = assertThrows(BadInputException.class, () -> Points.readCsv(csv, "--test"));
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("0 or 1"), e.getMessage());

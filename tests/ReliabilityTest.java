@@ -132,7 +132,7 @@ class ReliabilityTest {
         Path out = tmp.resolve("out");
         assertEquals(0, ScriptRun.of(lecture::new, "--epochs", "3", "--width", "8", "--out", out.toString()).code());
         var before = snapshot(out);
-        Process p = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "lecture", "--epochs", "100000", "--out", out.toString())
+        Process p = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "lecture", "--epochs", "20000", "--out", out.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
         for (int i = 0; i < 600 && !Files.readString(tmp.resolve("killed.log")).contains("Epoch 0:"); i++) Thread.sleep(100);
         p.destroy();   // SIGTERM, as kill or a closed terminal sends
@@ -141,6 +141,56 @@ class ReliabilityTest {
         try (var siblings = Files.list(tmp)) {
             assertEquals(new TreeSet<>(List.of("killed.log", "out")), new TreeSet<>(siblings.map(f -> f.getFileName().toString()).toList()));
         }
+    }
+
+    /**
+     * Ctrl-C (SIGINT) while train-manual trains and encodes its GIF on the other core: the previous run's files, byte for
+     * byte, and neither a staging folder nor the animation's temp file.
+     */
+    @Test
+    void ctrlCWhileFiguresAreDrawnAlongsideLeavesNothing() throws Exception {
+        Path out = tmp.resolve("out");
+        assertEquals(0, ScriptRun.of(train_manual::new, "--epochs", "3", "--hidden", "4", "--out", out.toString()).code());
+        var before = OutputFolderTest.snapshot(out);
+        Process p = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "train-manual", "--epochs", "5000", "--hidden", "4",
+                "--out", out.toString()).redirectErrorStream(true).redirectOutput(tmp.resolve("killed.log").toFile()).start();
+        for (int i = 0; i < 600 && !gifBeingWritten(out); i++) Thread.sleep(100);
+        assertTrue(gifBeingWritten(out), "the animation is being written: " + Files.readString(tmp.resolve("killed.log")));
+        Thread.sleep(500);   // some frames in
+        interrupt(p);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(before, OutputFolderTest.snapshot(out));
+    }
+
+    /**
+     * issue 18, row 8: all interrupted with Ctrl-C during deep, after a complete all in the same folder, left the quick
+     * run's report beside the interrupted run's lecture. all writes everything into one staging folder and commits at the
+     * end: the previous complete all stays as it was, every step and the report from that one run.
+     */
+    @Test
+    void anInterruptedAllLeavesThePreviousCompleteAll() throws Exception {
+        Path root = tmp.resolve("all");
+        AllTest.runToy(root, AllTest.toySteps(Map.of()));
+        var before = OutputFolderTest.snapshot(root);
+        Process p = new ProcessBuilder(Path.of("jbang").toAbsolutePath().toString(), "all", "--quick", "--out", root.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("all.log").toFile()).start();
+        for (int i = 0; i < 1200 && !Files.readString(tmp.resolve("all.log")).contains("./jbang deep "); i++) Thread.sleep(100);
+        assertTrue(Files.readString(tmp.resolve("all.log")).contains("./jbang deep --out " + root.resolve("deep")), Files.readString(tmp.resolve("all.log")));
+        Thread.sleep(1000);   // deep is training
+        interrupt(p);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(before, OutputFolderTest.snapshot(root), "the previous complete all, byte for byte, and no staging");
+    }
+
+    static boolean gifBeingWritten(Path out) throws IOException {
+        try (var all = Files.walk(out)) {
+            return all.anyMatch(f -> f.getFileName().toString().startsWith(".boundary.gif.") && f.toString().contains(".staging-"));
+        }
+    }
+
+    /** Ctrl-C: SIGINT to the JVM (the launcher execs it). */
+    static void interrupt(Process p) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor());
     }
 
     /** Two runs into one folder at once end with the files of one complete run. */
@@ -158,11 +208,8 @@ class ReliabilityTest {
         }
         for (Process p : processes) assertEquals(0, p.waitFor());
         List<String> history = Files.readAllLines(out.resolve("history.csv"));
-        List<String> manifest = Files.readAllLines(out.resolve(".outputs"));
         assertTrue(history.size() == 31 || history.size() == 41, "one run's history: " + history.size());
-        try (var files = Files.list(out)) {
-            assertEquals(new TreeSet<>(manifest), new TreeSet<>(files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".")).toList()));
-        }
+        assertEquals(manifest(out), hashes(out), "every file the one complete run's, as its manifest says");
     }
 
     static void expectBadInput(Supplier<? extends Callable<Integer>> script, String message, String... args) {
@@ -170,6 +217,31 @@ class ReliabilityTest {
         assertEquals(2, r.code(), String.join(" ", args) + " -> " + r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
         assertTrue(r.err().contains(message), "expected '" + message + "' in " + r.err());
+    }
+
+    /** The manifest of {@code dir}: name to size and SHA-256. */
+    static Map<String, String> manifest(Path dir) throws IOException {
+        var entries = new java.util.TreeMap<String, String>();
+        for (String line : Files.readAllLines(dir.resolve(".outputs"))) {
+            if (line.startsWith("#")) continue;
+            String[] cells = line.split("\t");
+            entries.put(cells[0], cells[1] + " " + cells[2]);
+        }
+        return entries;
+    }
+
+    /** Every visible file of {@code dir}: name to size and SHA-256. */
+    static Map<String, String> hashes(Path dir) throws IOException {
+        var files = new java.util.TreeMap<String, String>();
+        try (var all = Files.list(dir)) {
+            for (Path f : all.filter(f -> !f.getFileName().toString().startsWith(".") && Files.isRegularFile(f)).toList()) {
+                files.put(f.getFileName().toString(), Files.size(f) + " " + java.util.HexFormat.of().formatHex(
+                        java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))));
+            }
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return files;
     }
 
     static Map<String, String> snapshot(Path dir) throws IOException {

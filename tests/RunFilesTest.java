@@ -58,10 +58,24 @@ class RunFilesTest {
         double[][] norms = new double[epochs][];
         for (int e = 0; e < epochs; e++) {
             rows.add(new Training.Epoch(e, 0.1 + 1.0 / 3 + e * Math.ulp(1.0), e / 7.0, e == 0 ? Double.NaN : 1 - e / 9.0));
-            norms[e] = new double[] {Double.MIN_VALUE * (e + 1), 0.0, Math.PI * Math.pow(10, -e - 300), e == 1 ? Double.POSITIVE_INFINITY : 1e300};
+            norms[e] = new double[] {Double.MIN_VALUE * (e + 1), 0.0, Math.PI * Math.pow(10, -e - 300), e == 1 ? Double.MAX_VALUE : 1e300};
         }
-        return new Run(a, run, seed, rows, List.of("hidden1", "hidden2", "hidden3", "hidden4"), Map.of(Run.GRAD_NORM, norms), result,
+        return new Run(a, run, seed, rows, List.of("hidden1", "hidden2", "hidden3", "hidden4"), measured(a, norms), result,
                 diverged, Double.NaN);
+    }
+
+    /** Every per-layer quantity as deep records it (finite; dead units ReLU's, saturated outputs Sigmoid's), the norms given. */
+    static Map<String, double[][]> measured(Activation a, double[][] norms) {
+        var perLayer = new java.util.LinkedHashMap<String, double[][]>();
+        perLayer.put(Run.GRAD_NORM, norms);
+        for (String q : List.of(Run.UPDATE_NORM, Run.WEIGHT_NORM, Run.UPDATE_RATIO, Run.DEAD_FRACTION, Run.SATURATED_FRACTION)) {
+            boolean applies = !q.equals(Run.DEAD_FRACTION) && !q.equals(Run.SATURATED_FRACTION)
+                    || q.equals(Run.DEAD_FRACTION) == (a == Activation.RELU) && a != Activation.TANH;
+            double[][] table = new double[norms.length][4];
+            for (double[] row : table) java.util.Arrays.fill(row, applies ? 0.25 : Double.NaN);
+            perLayer.put(q, table);
+        }
+        return perLayer;
     }
 
     @Test
@@ -195,6 +209,48 @@ class RunFilesTest {
         var list = new ArrayList<String>();
         names.forEachRemaining(list::add);
         return list;
+    }
+
+    /**
+     * Strict numbers: what deep writes and nothing else. NaN or infinite where a finite number is required, Java's own
+     * syntaxes (0x1p-1, 1.5d, 2f), non-ASCII digits, shares beyond [0, 1] and integers beyond int: one line naming the
+     * file, the line, the column and the value.
+     */
+    @Test
+    void numbersAreReadStrictly() throws IOException {
+        var study = new Study(4, 3, List.of(Activation.RELU), 1, 0L, 5, 0.01, 0.9, "x");
+        List<Run> runs = List.of(run(Activation.RELU, 1, 0L, 5, new Run.Result(0.25, 1, 1), null));
+        var cases = Map.of(
+                "gradnorms.csv", List.of("NaN", "Infinity", "-1.0", "0x1p-1", "1.5d", "2f", "1e999", " "),
+                "history.csv", List.of("NaN", "1.5", "-0.5", "0x1p-1"),
+                "runs.csv", List.of("NaN", "2f", "1.01"));
+        for (var c : cases.entrySet()) {
+            for (String bad : c.getValue()) {
+                RunFiles.writeRuns(tmp, runs);
+                RunFiles.writeSummary(tmp, study, runs);
+                Path file = tmp.resolve(c.getKey());
+                List<String> lines = new ArrayList<>(Files.readAllLines(file));
+                String[] cells = lines.get(1).split(",", -1);
+                int column = c.getKey().equals("gradnorms.csv") ? 4 : 4;   // norm; train_acc
+                cells[column] = bad;
+                lines.set(1, String.join(",", cells));
+                Files.write(file, lines);
+                var e = assertThrows(BadInputException.class, () -> RunFiles.read(tmp, "--from"), c.getKey() + " " + bad);
+                assertTrue(e.getMessage().startsWith("--from: " + file + " line 2: ") && e.getMessage().contains("'" + bad + "'"), e.getMessage());
+            }
+        }
+        RunFiles.writeRuns(tmp, runs);
+        Files.writeString(tmp.resolve("history.csv"), Files.readString(tmp.resolve("history.csv")).replace("relu,1,0,", "relu,4294967297,0,"));
+        var e = assertThrows(BadInputException.class, () -> RunFiles.read(tmp, "--from"));
+        assertTrue(e.getMessage().contains("run '4294967297' is not a whole number from 1 to 2147483647"), e.getMessage());
+        RunFiles.writeRuns(tmp, runs);
+        Files.writeString(tmp.resolve("history.csv"), Files.readString(tmp.resolve("history.csv")).replace("relu,1,0,", "relu,\u0661,0,"));
+        e = assertThrows(BadInputException.class, () -> RunFiles.read(tmp, "--from"));
+        assertTrue(e.getMessage().contains("is not a whole number"), e.getMessage());
+        RunFiles.writeRuns(tmp, runs);
+        Files.writeString(tmp.resolve("summary.json"), Files.readString(tmp.resolve("summary.json")).replaceFirst("\"lr\": [^,]*,", "\"lr\": 1e999,"));
+        e = assertThrows(BadInputException.class, () -> RunFiles.read(tmp, "--from"));
+        assertTrue(e.getMessage().contains("key 'lr' must be a finite number"), e.getMessage());
     }
 
     /** A folder whose files disagree with each other is one line naming the file and line. */

@@ -77,6 +77,35 @@ class StandaloneTest {
         assertTrue(!Files.exists(tmp.resolve("x.java")));
     }
 
+    /**
+     * Issue 18, rows 4 and 10: --out naming a tracked source overwrote it; a folder left a temp file; /proc/x said
+     * "error: /proc/.lecture.java.tmp". Now each is one line naming --out and the cause, and nothing is written.
+     */
+    @Test
+    void sourcesFoldersAndUnwritablePlacesAreRefused() throws Exception {
+        Path checkout = Path.of("").toAbsolutePath();
+        byte[] source = Files.readAllBytes(checkout.resolve("scripts/forward.java"));
+        Run r = run(checkout, "./jbang", "standalone", "forward", "--out", "scripts/forward.java");
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(r.out().strip().endsWith("error: --out: scripts/forward.java is a file of the toolkit's checkout " + checkout
+                + " (its scripts and sources); write it elsewhere, e.g. under scripts/out/"), r.out());
+        assertTrue(java.util.Arrays.equals(source, Files.readAllBytes(checkout.resolve("scripts/forward.java"))), "the source as it was");
+        r = run(checkout, "./jbang", "standalone", "lecture", "--out", "shared/nn/lecture.java");
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(!Files.exists(checkout.resolve("shared/nn/lecture.java")));
+
+        Path folder = Files.createDirectories(tmp.resolve("folder"));
+        r = run(checkout, "./jbang", "standalone", "lecture", "--out", folder.toString());
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(r.out().strip().endsWith("error: --out: " + folder + " is a folder; name the file, e.g. " + folder.resolve("lecture.java")), r.out());
+        try (var left = Files.list(folder)) {
+            assertEquals(0, left.count(), "no temp file");
+        }
+        r = run(checkout, "./jbang", "standalone", "lecture", "--out", "/proc/x/lecture.java");
+        assertEquals(2, r.exit(), r.out());
+        assertTrue(r.out().strip().endsWith("error: --out: cannot make folder /proc/x (no such folder)"), r.out());
+    }
+
     static String launcher() {
         return Path.of("jbang").toAbsolutePath().toString();
     }

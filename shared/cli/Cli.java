@@ -1,9 +1,11 @@
 package cli;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import io.BadInputException;
 import io.DivergedException;
+import io.Output;
 
 /**
  * How every script runs its picocli command, so that no stack trace ever reaches a user: bad input is one line on
@@ -25,10 +27,7 @@ public final class Cli {
         Encoding.readableConsole();
         var cli = new CommandLine(command);
         if (cli.getCommandSpec().versionProvider() == null) cli.getCommandSpec().versionProvider(new Version(cli.getCommandSpec()));
-        cli.setParameterExceptionHandler((ex, ignored) -> {
-            String hint = ex instanceof CommandLine.UnmatchedArgumentException ? " (see --help for the options)" : "";
-            return fail(BAD_INPUT, ex.getMessage() + hint);
-        });
+        cli.setParameterExceptionHandler((ex, ignored) -> fail(BAD_INPUT, describe(ex)));
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> fail(ex));
         try {
             Encoding.requireNamable(args);
@@ -60,19 +59,37 @@ public final class Cli {
         if (e instanceof BadInputException) return new Failure(BAD_INPUT, e.getMessage());
         if (e instanceof DivergedException) return new Failure(DIVERGED, e.getMessage());
         if (e instanceof java.io.UncheckedIOException u) {
-            return new Failure(FAILED, OutputFolder.inTargetTerms(u.getMessage() + " (" + rootCause(u) + ")"));
+            return new Failure(FAILED, OutputFolder.inTargetTerms(u.getMessage() + " (" + Output.reason(u) + ")"));
         }
         if (e instanceof OutOfMemoryError) return new Failure(FAILED, "out of memory (" + e.getMessage() + "): try smaller sizes or epochs");
         return new Failure(FAILED, "internal error, a bug: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
                 + e.getMessage()) + " (MOONS_TRACE=1 shows where)");
     }
 
-    /** The innermost cause's message, e.g. {@code No space left on device}. */
-    private static String rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-        if (root instanceof java.nio.file.FileSystemException f && f.getReason() != null) return f.getReason();
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+    /**
+     * A picocli refusal in words: an unknown option with picocli's suggestion ({@code unknown option '--epoch'; did you
+     * mean --epochs?}), a value that is not a number said so, no Java class names.
+     */
+    static String describe(CommandLine.ParameterException ex) {
+        if (ex instanceof CommandLine.UnmatchedArgumentException u) {
+            List<String> unmatched = u.getUnmatched();
+            String first = unmatched.isEmpty() ? "" : unmatched.get(0);
+            List<String> suggestions = u.isUnknownOption() ? u.getSuggestions() : List.of();
+            String what = first.startsWith("-") ? "unknown option '" + first.split("=", 2)[0] + "'" : "unexpected argument '" + first + "'";
+            String hint = suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions.stream().limit(3).toList()) + "?";
+            return what + hint + " (see --help for the options)";
+        }
+        return inWords(ex.getMessage());
+    }
+
+    /** picocli's conversion messages with the Java type names said in words. */
+    public static String inWords(String message) {
+        return String.valueOf(message)
+                .replace("' is not an int", "' is not a whole number from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE)
+                .replace("' is not a long", "' is not a whole number from " + Long.MIN_VALUE + " to " + Long.MAX_VALUE)
+                .replaceAll("' is not a (double|float)", "' is not a number")
+                .replaceAll("\\s*\\((?:[a-z]\\w*\\.)+[A-Z]\\w*(?::\\s*([^)]*))?\\)", " ($1)").replace(" ()", "")
+                .replaceAll("to (Path|File)\\b", "to a file name");
     }
 
     /**
@@ -85,7 +102,7 @@ public final class Cli {
             rejectRepeated(cli, args);
             cli.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
-            throw new BadInputException(e.getMessage().replace('\n', ' ').strip());
+            throw new BadInputException(describe(e).replace('\n', ' ').strip());
         }
         return command;
     }

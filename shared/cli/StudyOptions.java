@@ -21,7 +21,8 @@ import study.Trainer;
 public class StudyOptions {
     static final int MAX_WIDTH = 4096;
     static final int MAX_DEPTH = 64;
-    static final int MAX_RUNS = 1000;
+    /** Runs per activation: each trained net gets its latent figure and a panel of the boundaries figure. */
+    static final int MAX_RUNS = 20;
     static final int MAX_JOBS = 256;
     /** The sheet's two: ReLU and Sigmoid. */
     static final String DEFAULT_ACTIVATIONS = "relu,sigmoid";
@@ -104,7 +105,7 @@ public class StudyOptions {
         Split data;
         String description;
         if (train != null) {
-            data = new Split(Points.readCsv(train, "--train"), Points.readCsv(test, "--test"));
+            data = new Split(Points.readCsv(train, "--train", Study.TYPE), Points.readCsv(test, "--test", Study.TYPE));
             description = data.train().size() + " train points from " + train + ", " + data.test().size() + " test points from " + test;
         } else {
             data = TwoMoons.lecture();
@@ -123,6 +124,12 @@ public class StudyOptions {
         Path dir = out != null ? out : Output.defaultDir(step);
         Cli.require(!Files.exists(dir) || Files.isDirectory(dir), "--out must be a folder, but " + dir + " is a file");
         return dir;
+    }
+
+    /** The input files given (--train, --test, --init): none may lie in the output folder. */
+    public OutputFolder.Input[] inputs() {
+        return new OutputFolder.Input[] {new OutputFolder.Input("--train", train), new OutputFolder.Input("--test", test),
+                new OutputFolder.Input("--init", init)};
     }
 
     /** The --init archive, with exactly the keys the study's nets need, of the right shapes and finite. */

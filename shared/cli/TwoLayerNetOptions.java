@@ -9,11 +9,12 @@ import backprop.TwoLayerNet;
 public class TwoLayerNetOptions {
     static final int DEFAULT_HIDDEN = 64;
 
-    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units, 1 to 16384 (backward: 1024, its finite "
-            + "differences take two passes per parameter; forward: 65536) (default " + DEFAULT_HIDDEN + ", or W1's rows with --init).")
+    @Option(names = "--hidden", paramLabel = "H", description = "Hidden units, 1 to 1024 (train-manual, which draws the boundary "
+            + "at 40,000 points; backward: 256, its finite differences take two passes per parameter; forward: 65536) (default "
+            + DEFAULT_HIDDEN + ", or W1's rows with --init).")
     Integer hidden;
 
-    @Option(names = "--seed", description = "Seed of the He-normal init (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the He-normal init, any 64-bit integer (default ${DEFAULT-VALUE}).")
     long seed = 0;
 
     @Option(names = "--init", paramLabel = "FILE.npz", description = "Start weights W1 [H,2], b1 [H], W2 [2,H], b2 [2] (PyTorch layout).")

@@ -47,7 +47,7 @@ public final class Npz {
         try {
             if (Files.size(file) > MAX_BYTES) throw new BadInputException(where + " is larger than " + MAX_BYTES + " bytes; not a state dict of these nets");
         } catch (IOException e) {
-            throw new BadInputException(where + " cannot be read (" + e.getMessage() + ")");
+            throw new BadInputException(where + " cannot be read (" + Output.reason(e) + ")");
         }
         var arrays = new LinkedHashMap<String, INDArray>();
         try (var zip = new ZipFile(file.toFile())) {
@@ -65,7 +65,7 @@ public final class Npz {
         } catch (ZipException e) {
             throw new BadInputException(where + " is not a complete .npz archive (a zip file of .npy arrays): " + e.getMessage());
         } catch (IOException e) {
-            throw new BadInputException(where + " cannot be read (" + e.getMessage() + ")");
+            throw new BadInputException(where + " cannot be read (" + Output.reason(e) + ")");
         }
         if (arrays.isEmpty()) throw new BadInputException(where + " holds no arrays");
         return arrays;
@@ -102,23 +102,61 @@ public final class Npz {
                     + (bytes.length - start));
         }
         in.position(start).order(descr.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
-        double[] values = new double[Math.toIntExact(count)];
-        for (int i = 0; i < values.length; i++) values[i] = element(in, kind, size);
         long[] shapeOf = dims.stream().mapToLong(Long::longValue).toArray();
-        DataType type = kind == 'f' && size == 4 ? DataType.FLOAT : DataType.DOUBLE;
-        if (shapeOf.length == 0) return Nd4j.scalar(values[0]).castTo(type);
-        return Nd4j.create(values, shapeOf, order.group(1).equals("True") ? 'f' : 'c').castTo(type);
+        char layout = order.group(1).equals("True") ? 'f' : 'c';
+        int n = Math.toIntExact(count);
+        if (kind == 'f') {   // as stored: float32 or float64
+            double[] values = new double[n];
+            for (int i = 0; i < n; i++) values[i] = size == 4 ? in.getFloat() : in.getDouble();
+            DataType type = size == 4 ? DataType.FLOAT : DataType.DOUBLE;
+            return shapeOf.length == 0 ? Nd4j.scalar(values[0]).castTo(type) : Nd4j.create(values, shapeOf, layout).castTo(type);
+        }
+        // integers (and booleans) exactly, as int64: a uint64 beyond int64 is no weight any float holds exactly
+        long[] values = new long[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = switch (size) {
+                case 1 -> kind == 'i' ? in.get() : Byte.toUnsignedLong(in.get());
+                case 2 -> kind == 'i' ? in.getShort() : Short.toUnsignedLong(in.getShort());
+                case 4 -> kind == 'i' ? in.getInt() : Integer.toUnsignedLong(in.getInt());
+                default -> in.getLong();
+            };
+            if (kind == 'u' && size == 8 && values[i] < 0) {
+                throw new BadInputException(what + " holds " + Long.toUnsignedString(values[i]) + " at " + index(i, shapeOf, layout)
+                        + ", beyond what a float32 or float64 weight holds exactly");
+            }
+        }
+        return shapeOf.length == 0 ? Nd4j.scalar(values[0]) : Nd4j.createFromArray(values).reshape(layout, shapeOf);
     }
 
-    private static double element(ByteBuffer in, char kind, int size) {
-        if (kind == 'f') return size == 4 ? in.getFloat() : in.getDouble();
-        long v = switch (size) {
-            case 1 -> kind == 'i' ? in.get() : Byte.toUnsignedLong(in.get());
-            case 2 -> kind == 'i' ? in.getShort() : Short.toUnsignedLong(in.getShort());
-            case 4 -> kind == 'i' ? in.getInt() : Integer.toUnsignedLong(in.getInt());
-            default -> in.getLong();
-        };
-        return v;
+    /** The place of flat element {@code i} in an array of {@code shape} laid out in {@code order}, e.g. {@code [0, 1]}. */
+    static String index(long i, long[] shape, char order) {
+        long[] at = new long[shape.length];
+        for (int d = 0; d < shape.length; d++) {
+            int axis = order == 'f' ? d : shape.length - 1 - d;
+            at[axis] = i % shape[axis];
+            i /= shape[axis];
+        }
+        return Arrays.toString(at);
+    }
+
+    /**
+     * Why value {@code i} of {@code a} cannot be a weight of a net in {@code type}, null if it can: NaN or infinite, beyond
+     * float32's range, or an integer the type does not hold exactly (PyTorch would round it silently).
+     */
+    static String unrepresentable(INDArray a, long i, DataType type) {
+        if (!a.dataType().isFPType()) {
+            long v = a.getLong(i);
+            boolean exact = type == DataType.FLOAT ? (float) v < 0x1p63f && (long) (float) v == v : (double) v < 0x1p63 && (long) (double) v == v;
+            return exact ? null : "the integer " + v + ", which a " + name(type) + " weight does not hold exactly";
+        }
+        double v = a.getDouble(i);
+        if (!Double.isFinite(v)) return v + "; expected finite weights";
+        if (type == DataType.FLOAT && !Decimals.fitsFloat(v)) return v + ", beyond float32's range (about 3.4e38 either way), the precision the net computes in";
+        return null;
+    }
+
+    static String name(DataType type) {
+        return type == DataType.FLOAT ? "float32" : type == DataType.DOUBLE ? "float64" : type.toString();
     }
 
     /**
@@ -133,12 +171,12 @@ public final class Npz {
     public static Map<String, INDArray> stateDict(Map<String, INDArray> arrays, String option, Map<String, long[]> shapes, DataType type) {
         var state = new LinkedHashMap<String, INDArray>();
         for (var e : shapes.entrySet()) {
-            INDArray a = require(arrays, e.getKey(), e.getValue(), option);
-            INDArray converted = a.castTo(type);
-            if (Arrays.stream(converted.data().asDouble()).anyMatch(v -> !Double.isFinite(v))) {
-                throw new BadInputException(option + ": key '" + e.getKey() + "' holds NaN or infinite values; expected finite weights");
+            INDArray a = require(arrays, e.getKey(), e.getValue(), option).dup('c');
+            for (long i = 0; i < a.length(); i++) {
+                String why = unrepresentable(a, i, type);
+                if (why != null) throw new BadInputException(option + ": key '" + e.getKey() + "' holds at " + index(i, a.shape(), 'c') + " " + why);
             }
-            state.put(e.getKey(), converted);
+            state.put(e.getKey(), a.castTo(type));
         }
         for (String key : arrays.keySet()) {
             if (!shapes.containsKey(key)) {

@@ -61,10 +61,19 @@ public record Points(double[][] x, int[] y) {
     }
 
     /**
-     * Reads a CSV in the fixtures' format. Any problem is a one-line {@link BadInputException} naming
-     * {@code option}, the file and, for a bad row, its line number.
+     * Reads a CSV in the fixtures' format, for a net in float64. Any problem is a one-line {@link BadInputException}
+     * naming {@code option}, the file and, for a bad row, its line number.
      */
     public static Points readCsv(Path file, String option) {
+        return readCsv(file, option, DataType.DOUBLE);
+    }
+
+    /**
+     * Reads a CSV in the fixtures' format for a net computing in {@code type}: every coordinate a plain decimal number
+     * (as numpy and pandas read them) that {@code type} holds, every label 0 or 1. Any problem is a one-line
+     * {@link BadInputException} naming {@code option}, the file and, for a bad row, its line number and the value.
+     */
+    public static Points readCsv(Path file, String option, DataType type) {
         List<String> lines = text(file, option).lines().toList();
         if (lines.isEmpty() || !lines.get(0).strip().equals(HEADER)) {
             throw new BadInputException(option + ": " + file + " line 1: expected the header '" + HEADER + "'");
@@ -77,15 +86,13 @@ public record Points(double[][] x, int[] y) {
             String[] cells = line.split(",", -1);
             String where = option + ": " + file + " line " + (n + 1) + ": ";
             if (cells.length != 3) throw new BadInputException(where + "expected 3 columns x1,x2,label, found " + cells.length);
-            double x1 = parseCoordinate(cells[0], where);
-            double x2 = parseCoordinate(cells[1], where);
-            int label;
-            try {
-                label = Integer.parseInt(cells[2].strip());
-            } catch (NumberFormatException e) {
+            double x1 = parseCoordinate(cells[0], where, type);
+            double x2 = parseCoordinate(cells[1], where, type);
+            String labelText = cells[2].strip();
+            if (!Decimals.isInteger(labelText) || !labelText.matches("[+-]?0*[01]") || labelText.matches("-0*1")) {
                 throw new BadInputException(where + "label must be 0 or 1, found '" + cells[2] + "'");
             }
-            if (label != 0 && label != 1) throw new BadInputException(where + "label must be 0 or 1, found " + label);
+            int label = labelText.endsWith("1") ? 1 : 0;
             xs.add(new double[] {x1, x2});
             ys.add(label);
         }
@@ -110,7 +117,7 @@ public record Points(double[][] x, int[] y) {
             if (Files.size(file) > MAX_CSV_BYTES) throw new BadInputException(where + " is larger than " + MAX_CSV_BYTES + " bytes");
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new BadInputException(where + " cannot be read (" + e.getMessage() + ")");
+            throw new BadInputException(where + " cannot be read (" + Output.reason(e) + ")");
         }
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == 0) throw new BadInputException(where + " holds a NUL byte at offset " + i + ": not a text file");
@@ -124,14 +131,16 @@ public record Points(double[][] x, int[] y) {
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }
 
-    private static double parseCoordinate(String cell, String where) {
-        try {
-            double v = Double.parseDouble(cell.strip());
-            if (Double.isFinite(v)) return v;
-        } catch (NumberFormatException ignored) {
-            // reported below with the cell's text
+    private static double parseCoordinate(String cell, String where, DataType type) {
+        var v = Decimals.parse(cell);
+        if (v.isEmpty() || !Double.isFinite(v.getAsDouble())) {
+            throw new BadInputException(where + "coordinate must be a finite decimal number (e.g. -1.25 or 3e-2), found '" + cell + "'");
         }
-        throw new BadInputException(where + "coordinate must be a finite number, found '" + cell + "'");
+        if (type == DataType.FLOAT && !Decimals.fitsFloat(v.getAsDouble())) {
+            throw new BadInputException(where + "coordinate " + cell.strip() + " is beyond float32's range (about 3.4e38 either way), "
+                    + "the precision the net computes in");
+        }
+        return v.getAsDouble();
     }
 
     /** Size, classes and range, e.g. {@code Points[800 points, class 0: 400, class 1: 400, x1 in [-2.01, 2.38], x2 in [-2.15, 2.07]]}. */

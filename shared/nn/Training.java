@@ -135,23 +135,51 @@ public final class Training {
         for (int epoch = 0; epoch < epochs; epoch++) {
             Mlp.Evaluation fit = Timings.time(Timings.TRAINING, () -> net.backward(xTrain, train.y()));
             if (!(fit.loss() <= DIVERGED_LOSS)) {   // NaN too
-                var before = new LinkedHashMap<String, double[][]>();
-                for (var e : perLayer.entrySet()) before.put(e.getKey(), Arrays.copyOf(e.getValue(), epoch));
-                String why = Double.isFinite(fit.loss()) ? "loss " + fit.loss() + " is above " + DIVERGED_LOSS : "loss is " + fit.loss();
-                throw new Diverged(run + " diverged at epoch " + epoch + ": " + why + " (try a smaller --lr)", new History(rows, names, before));
+                throw diverged(run, epoch, Double.isFinite(fit.loss()) ? "loss " + fit.loss() + " is above " + DIVERGED_LOSS : "loss is " + fit.loss(),
+                        rows, names, perLayer);
             }
             // the test set's pass on the other core, where this net has both (speed.TwoCores), while this one measures the layers
             Future<Double> testPass = xTest == null ? null : TwoCores.meanwhile(xTest.size(0), net.parameters().length(),
                     () -> Timings.time(Timings.EVALUATION, () -> CrossEntropy.accuracy(net.logits(xTest), test.y())));
             try (var phase = Timings.begin(Timings.DIAGNOSTICS)) { watch.afterBackward(epoch, xTrain, perLayer); }
+            String overflow = notFinite(perLayer, epoch, names, GRAD_NORM, WEIGHT_NORM);
             double testAccuracy = testPass == null ? Double.NaN : TwoCores.result(testPass);
+            if (overflow != null) throw diverged(run, epoch, overflow, rows, names, perLayer);
             Timings.run(Timings.TRAINING, sgd::step);
             try (var phase = Timings.begin(Timings.DIAGNOSTICS)) { watch.afterStep(epoch, perLayer); }
+            overflow = notFinite(perLayer, epoch, names, UPDATE_NORM);
+            if (overflow != null) throw diverged(run, epoch, "its update overflowed, " + overflow, rows, names, perLayer);
             var row = new Epoch(epoch, fit.loss(), fit.accuracy(), testAccuracy);
             rows.add(row);
             progress.accept(row);
         }
         return new History(rows, names, perLayer);
+    }
+
+    /**
+     * A run stopped at {@code epoch}, with the history of the epochs before it. At epoch 0, before any update, the cause
+     * is the inputs or the initial weights, not the learning rate: the message says so.
+     */
+    private static Diverged diverged(String run, int epoch, String why, List<Epoch> rows, List<String> names, Map<String, double[][]> perLayer) {
+        var before = new LinkedHashMap<String, double[][]>();
+        for (var e : perLayer.entrySet()) before.put(e.getKey(), Arrays.copyOf(e.getValue(), epoch));
+        String hint = epoch == 0 && !why.startsWith("its update") ? "at the initial weights, before any update: the inputs or the initial "
+                + "weights are too large for the net's numbers, whatever the learning rate" : "try a smaller --lr";
+        return new Diverged(run + " diverged at epoch " + epoch + ": " + why + " (" + hint + ")", new History(rows, names, before));
+    }
+
+    /** The first of {@code quantities} of {@code epoch} that is not a finite number, in words, e.g. "hidden2's norm Infinity"; else null. */
+    private static String notFinite(Map<String, double[][]> perLayer, int epoch, List<String> names, String... quantities) {
+        for (String q : quantities) {
+            double[] values = perLayer.get(q)[epoch];
+            for (int k = 0; k < values.length; k++) {
+                if (!Double.isFinite(values[k])) {
+                    String what = q.equals(GRAD_NORM) ? "weight-gradient norm" : q.equals(WEIGHT_NORM) ? "weight norm" : "update norm";
+                    return names.get(k) + "'s " + what + " " + values[k];
+                }
+            }
+        }
+        return null;
     }
 
     /** The per-layer measurements of one epoch (float nets through the loops of {@link Elementwise}). */

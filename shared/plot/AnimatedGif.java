@@ -53,7 +53,7 @@ public final class AnimatedGif {
         private Writer(Path target, int delayMillis) throws IOException {
             this.target = target;
             this.delayMillis = delayMillis;
-            Files.createDirectories(target.toAbsolutePath().getParent());
+            io.Output.createParents(target.toAbsolutePath().getParent());
             temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
             out = ImageIO.createImageOutputStream(temp.toFile());
             writer.setOutput(out);

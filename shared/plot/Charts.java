@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import javax.imageio.ImageIO;
+import de.erichseifert.vectorgraphics2d.Document;
 import de.erichseifert.vectorgraphics2d.VectorGraphics2D;
 import de.erichseifert.vectorgraphics2d.svg.SVGProcessor;
 import de.erichseifert.vectorgraphics2d.util.PageSize;
@@ -215,8 +216,10 @@ public final class Charts {
         }
         boolean outside = false;
         for (XYChart chart : charts) {
-            chart.getStyler().setYAxisMin(min);
-            chart.getStyler().setYAxisMax(max);
+            if (min <= max) {   // (no panel may have a value to show: e.g. every gradient 0 on a log axis)
+                chart.getStyler().setYAxisMin(min);
+                chart.getStyler().setYAxisMax(max);
+            }
             logTickLabels(chart);
             placeLegend(chart);
             outside |= chart.getStyler().getLegendPosition() == LegendPosition.OutsideE;
@@ -265,8 +268,7 @@ public final class Charts {
 
     /** Charts side by side as one image at 1:1 scale (e.g. a frame of an animation). */
     public static BufferedImage image(List<? extends Chart<?, ?>> charts, int columns) {
-        int[] size = gridSize(charts, columns);
-        return Timings.time(Timings.FIGURES, () -> render(size[0], size[1], 1, g -> paintGrid(g, charts, columns)));
+        return Timings.time(Timings.FIGURES, () -> drawing("", charts, columns).image(1));
     }
 
     /** Writes a figure of {@code width x height} drawn by {@code painter} as {@code base.png} and {@code base.svg}. */
@@ -278,17 +280,26 @@ public final class Charts {
                 if (!ImageIO.write(png, "png", out)) throw new IOException("no PNG writer");
             }
         });
-        var document = Timings.time(Timings.SVG, () -> {   // what XChart's VectorGraphicsEncoder does for one chart, for a whole figure
-            var svg = new VectorGraphics2D();
-            painter.accept(svg);
-            return new SVGProcessor().getDocument(svg.getCommands(), new PageSize(0, 0, width, height));
-        });
+        var document = Timings.time(Timings.SVG, () -> svgDocument(width, height, painter));
         Output.atomically(svgFile, temp -> {
             try (var encoding = Timings.begin(Timings.SVG); OutputStream out = Files.newOutputStream(temp)) {
                 document.writeTo(out);
             }
         });
         return List.of(pngFile, svgFile);
+    }
+
+    /** The figure as an SVG document: what XChart's VectorGraphicsEncoder does for one chart, for a whole figure. */
+    static Document svgDocument(int width, int height, Consumer<Graphics2D> painter) {
+        var svg = new VectorGraphics2D();
+        painter.accept(svg);
+        return new SVGProcessor().getDocument(svg.getCommands(), new PageSize(0, 0, width, height));
+    }
+
+    /** Charts side by side, {@code columns} per row, as a {@link Drawing} (e.g. for the notebook, which draws it at any scale). */
+    public static Drawing drawing(String name, List<? extends Chart<?, ?>> charts, int columns) {
+        int[] size = gridSize(charts, columns);
+        return new Drawing(name, size[0], size[1], g -> paintGrid(g, charts, columns));
     }
 
     /** A white RGB image of the figure, {@code scale} pixels per figure unit. */

@@ -74,6 +74,9 @@ public record ConfidenceGrid(Bounds bounds, int resolution, int classes, double[
         return Timings.time(Timings.FIELD, () -> evaluated(bounds, resolution, type, probabilities));
     }
 
+    /** Grid points evaluated at once. */
+    static final int BLOCK = 4096;
+
     private static ConfidenceGrid evaluated(Bounds bounds, int resolution, DataType type, Function<INDArray, INDArray> probabilities) {
         if (resolution < 2) throw new IllegalArgumentException("resolution must be at least 2, got " + resolution);
         int m = resolution * resolution;
@@ -84,17 +87,25 @@ public record ConfidenceGrid(Bounds bounds, int resolution, int classes, double[
                 flat[m + row * resolution + col] = centre(bounds.yMin(), bounds.yMax(), resolution, row);
             }
         }
-        double[] best;
-        long classes;
-        try (var reused = ReusedMemory.open("confidence field")) {   // (a figure evaluates many: see there)
-            INDArray points = Nd4j.create(flat, new long[] {m, 2}, 'f').castTo(type);
-            INDArray p = probabilities.apply(points);
-            if (p.rank() != 2 || p.rows() != m || p.columns() < 2) {
-                throw new IllegalArgumentException("probabilities must map [" + m + ", 2] points to [" + m + ", classes>=2], got "
-                        + java.util.Arrays.toString(p.shape()));
+        // In blocks of points: a wide net's [m, width] activations for all 22,500 points of a 150 x 150 grid would take
+        // gigabytes at width 16384; each point's probabilities are its own, whatever the block. Each block in memory the
+        // next one reuses (speed.ReusedMemory: a figure evaluates many).
+        double[] best = new double[m];
+        long classes = 0;
+        for (int from = 0; from < m; from += BLOCK) {
+            int n = Math.min(BLOCK, m - from);
+            double[] block = new double[2 * n];
+            System.arraycopy(flat, from, block, 0, n);
+            System.arraycopy(flat, m + from, block, n, n);
+            try (var reused = ReusedMemory.open("confidence field")) {
+                INDArray p = probabilities.apply(Nd4j.create(block, new long[] {n, 2}, 'f').castTo(type));
+                if (p.rank() != 2 || p.rows() != n || p.columns() < 2) {
+                    throw new IllegalArgumentException("probabilities must map [" + n + ", 2] points to [" + n + ", classes>=2], got "
+                            + java.util.Arrays.toString(p.shape()));
+                }
+                classes = p.columns();
+                System.arraycopy(p.max(1).toDoubleVector(), 0, best, from, n);
             }
-            best = p.max(1).toDoubleVector();
-            classes = p.columns();
         }
         double[][] confidence = new double[resolution][resolution];
         for (int row = 0; row < resolution; row++) {

@@ -122,11 +122,16 @@ public final class ConfidencePlot {
         }
     }
 
+    /** The same figure as a {@link Drawing}, to be drawn at any scale (the notebook's figures). */
+    public static Drawing drawing(String name, List<Panel> panels, int columns) {
+        Figure figure = new Figure(panels, columns);
+        return new Drawing(name, figure.width, figure.height, figure::paint);
+    }
+
     /** The same figure as one image at 1:1 scale, e.g. a frame of an {@link AnimatedGif}. */
     public static BufferedImage image(List<Panel> panels, int columns) {
         try (var phase = Timings.begin(Timings.FIGURES)) {
-            Figure figure = new Figure(panels, columns);
-            return Charts.render(figure.width, figure.height, 1, figure::paint);
+            return drawing("", panels, columns).image(1);
         }
     }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.imageio.ImageIO;
 import javax.swing.ImageIcon;
@@ -35,7 +36,8 @@ import nn.Training;
  * Figures from the shell, in one call: {@code Show.confidence(net, data.test())}, {@code Show.loss(history)},
  * {@code Show.gradNorms(history)}, or any chart. With a display the figure opens in a window, and closing that window
  * leaves the shell running (XChart's own SwingWrapper would end the JVM); without one it is written as a PNG under
- * scripts/out/shell/ and its path printed. Either way the figure is the one the scripts save.
+ * scripts/out/shell/ and its path printed. In a notebook ({@link #inline}) it appears under the cell instead, and
+ * nothing is written. Either way the figure is the one the scripts save.
  */
 public final class Show {
     private Show() {}
@@ -45,7 +47,7 @@ public final class Show {
 
     /** The net's confidence over the input space and, for a net with a 2-unit latent layer, over its latent space. */
     public static Path confidence(Mlp net, Points points) {
-        return image("confidence", ConfidencePlot.image(ConfidencePlot.inputAndLatent(net, points, points.size() + " points", GRID), 2));
+        return show(ConfidencePlot.drawing("confidence", ConfidencePlot.inputAndLatent(net, points, points.size() + " points", GRID), 2));
     }
 
     /** The hand-written two-layer net's confidence over the points' plane (exercise 2). */
@@ -56,7 +58,7 @@ public final class Show {
     /** Any model's confidence: {@code probabilities} maps [m, 2] points to their [m, classes] softmax outputs. */
     public static Path field(String name, Function<INDArray, INDArray> probabilities, Points points) {
         var grid = ConfidenceGrid.evaluate(ConfidenceGrid.Bounds.around(0.1, points), GRID, DataType.FLOAT, probabilities);
-        return image(name, ConfidencePlot.image(List.of(ConfidencePlot.panel(name + ", " + points.size() + " points", grid, points,
+        return show(ConfidencePlot.drawing(name, List.of(ConfidencePlot.panel(name + ", " + points.size() + " points", grid, points,
                 "x1", "x2")), 1));
     }
 
@@ -98,14 +100,40 @@ public final class Show {
 
     /** Any chart of the toolkit (or one of your own). */
     public static Path chart(String name, Chart<?, ?> chart) {
-        return image(name, Charts.image(List.of(chart), 1));
+        return show(Charts.drawing(name, List.of(chart), 1));
+    }
+
+    /** Where figures go instead of a window or a file, when set: the notebook kernel shows them under the cell. */
+    private static volatile Consumer<Object> inline;
+
+    /**
+     * Sends every figure from now on to {@code sink} (a {@link Drawing}, or the image given to {@link #image}) instead of
+     * a window or a file; null restores that. The notebook kernel sets it.
+     */
+    public static void inline(Consumer<Object> sink) {
+        inline = sink;
+    }
+
+    /** A figure: to the notebook when there is one (returning null), else drawn at 1:1 to a window or a PNG file. */
+    private static Path show(Drawing drawing) {
+        Consumer<Object> sink = inline;
+        if (sink != null) {
+            sink.accept(drawing);
+            return null;
+        }
+        return image(drawing.name(), drawing.image(1));
     }
 
     /**
      * Shows an image in a window when there is a display and returns null; otherwise writes it as
-     * {@code scripts/out/shell/NAME.png} (or ./out/shell/) and returns that path.
+     * {@code scripts/out/shell/NAME.png} (or ./out/shell/) and returns that path. In a notebook it appears under the cell.
      */
     public static Path image(String kind, BufferedImage image) {
+        Consumer<Object> sink = inline;
+        if (sink != null) {
+            sink.accept(image);
+            return null;
+        }
         String name = unique(kind);
         if (!GraphicsEnvironment.isHeadless()) {
             SwingUtilities.invokeLater(() -> {
@@ -137,8 +165,9 @@ public final class Show {
         return n == 1 ? name : name + "-" + n;
     }
 
-    /** What the shell does with figures here: a window, or a PNG file. */
+    /** What the shell does with figures here: a window, or a PNG file (or, in a notebook, under the cell). */
     public static String mode() {
+        if (inline != null) return "images under the cell (notebook)";
         return GraphicsEnvironment.isHeadless() ? "PNG files (no display)" : "windows";
     }
 }

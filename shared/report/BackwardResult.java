@@ -20,9 +20,12 @@ import io.Format;
  * @param threshold the largest relative error that passes
  * @param checks    one row per parameter, W1, b1, W2, b2: its gradient against autodiff and finite differences
  * @param gradsFile the hand-written gradients as .npz (--grads-out), or null
+ * @param kinks     hidden units whose pre-activation lies within eps of ReLU's kink for some sample: a central difference
+ *                  of their W1 and b1 entries straddles the kink and measures no derivative, so they are left out of the
+ *                  finite-difference comparison (cs231n's "kinks"); autodiff still compares every entry
  */
 public record BackwardResult(int hidden, String init, int samples, double loss, double eps, double threshold, List<Compared> checks,
-        Path gradsFile) implements StepResult {
+        Path gradsFile, int kinks) implements StepResult {
     @Override
     public String step() {
         return "backward";
@@ -56,7 +59,10 @@ public record BackwardResult(int hidden, String init, int samples, double loss, 
 
     /** How the errors are measured and when the check fails. */
     public String method() {
-        return String.format(Locale.ROOT, "rel error = ||hand - other||_2 / max(||hand||_2, ||other||_2); fail above %.0e", threshold);
+        return String.format(Locale.ROOT, "rel error = ||hand - other||_2 / max(||hand||_2, ||other||_2); fail above %.0e", threshold)
+                + (kinks == 0 ? "" : String.format(Locale.ROOT, "; %d of %d hidden units have a pre-activation within eps of ReLU's kink "
+                + "for some sample, so a central difference of their W1 and b1 entries straddles the kink: those are left out of the "
+                + "finite-difference comparison", kinks, hidden));
     }
 
     /** What the step prints: settings, method, the table and the verdict. */

@@ -228,7 +228,7 @@ public record DeepResult(Study study, List<Run> runs, DeepNumbers numbers, Path 
     String dying(Activation a) {
         ActivationSummary sum = summary(a);
         return String.format(Locale.ROOT, " But a %s unit that is off for every input passes (almost) no gradient back; the latent layer has "
-                + "only 2 units, so if both die the output sees a constant and the net is stuck at chance", a.displayName())
+                + "only 2 units, so if both die the output sees (almost) a constant and the net is stuck at chance", a.displayName())
                 + (sum.atChance() > 0 ? String.format(Locale.ROOT, " (%d of the %d %s runs here).", sum.atChance(), sum.finished(), a.displayName())
                 : String.format(Locale.ROOT, " (none of the %d %s runs here, but other seeds can).", sum.finished(), a.displayName()));
     }

@@ -9,4 +9,9 @@ import java.util.concurrent.Callable;
 public interface StepCommand extends Callable<Integer> {
     /** The step itself: data, model, train, record, plot, answer. */
     StepResult run();
+
+    /** What the step writes into its output folder: globs of paths relative to it (e.g. {@code history.csv}, {@code *.png}); none without one. */
+    default java.util.List<String> outputs() {
+        return java.util.List.of();
+    }
 }

@@ -48,10 +48,18 @@ public final class Background implements AutoCloseable {
         }
     }
 
-    /** Stops the worker; tasks not done by then are dropped (a failed run needs no figures). */
+    /**
+     * Stops the worker: tasks not started are dropped (a failed run needs no figures), the one running is waited for, so
+     * that nothing writes into an output folder's staging after the run has ended.
+     */
     @Override
     public void close() {
         worker.shutdownNow();
+        try {
+            worker.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

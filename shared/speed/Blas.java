@@ -38,13 +38,16 @@ public final class Blas {
         }
     }
 
-    /** The column stride, which BLAS calls the leading dimension; rows must be adjacent in memory. */
+    /**
+     * The column stride, which BLAS calls the leading dimension; rows must be adjacent in memory. A matrix of one column
+     * (a net of width 1) has no column stride to speak of: ND4J may give it 1, but BLAS wants at least its rows.
+     */
     private static int ld(INDArray a) {
-        if (a.rank() != 2 || a.stride(0) != 1) {
+        if (a.rank() != 2 || a.stride(0) != 1 && a.rows() > 1) {
             throw new IllegalArgumentException("gemm needs column-major matrices, got shape " + Arrays.toString(a.shape())
                     + " strides " + Arrays.toString(a.stride()));
         }
-        return (int) Math.max(1, a.stride(1));
+        return (int) Math.max(1, a.columns() == 1 ? a.rows() : a.stride(1));
     }
 
     // A view's data buffer already starts at the view's first element (its address includes the offset), so only an

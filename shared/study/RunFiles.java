@@ -18,6 +18,7 @@ import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.PropertyNamingStrategies;
 import io.BadInputException;
 import io.Output;
+import data.Decimals;
 import nn.Activation;
 import nn.PyTorchReference;
 import nn.Training;
@@ -269,8 +270,10 @@ public final class RunFiles {
                 throw new BadInputException(option + ": " + file + " is not readable JSON (" + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + ")");
             }
             require(json != null && json.isObject(), file + " must hold a JSON object");
-            int depth = integer(json, "depth", 2), width = integer(json, "width", 1), epochs = integer(json, "epochs", 1), runs = integer(json, "runs", 1);
+            int depth = integer(json, "depth", 1), width = integer(json, "width", 1), epochs = integer(json, "epochs", 1), runs = integer(json, "runs", 1);
             double lr = number(json, "lr"), momentum = number(json, "momentum");
+            require(lr > 0, file + ": key 'lr' must be a finite number > 0, got " + lr);
+            require(momentum >= 0 && momentum < 1, file + ": key 'momentum' must be a number in [0, 1), got " + momentum);
             JsonNode s = json.get("seed");
             require(s != null && (s.isNull() || s.isIntegralNumber() && s.canConvertToLong() && s.asLong() >= 0),
                     file + ": key 'seed' must be an integer >= 0 or null (--init weights), got " + s);
@@ -294,7 +297,7 @@ public final class RunFiles {
 
         double number(JsonNode json, String key) {
             JsonNode v = json.get(key);
-            require(v != null && v.isNumber(), dir.resolve(SUMMARY) + ": key '" + key + "' must be a number, got " + v);
+            require(v != null && v.isNumber() && Double.isFinite(v.asDouble()), dir.resolve(SUMMARY) + ": key '" + key + "' must be a finite number, got " + v);
             return v.asDouble();
         }
 
@@ -305,13 +308,13 @@ public final class RunFiles {
                         key.activation() + " run " + key.run() + " is not one of summary.json's " + study.activations() + " x runs 1.." + study.runs());
                 line.require(!byRun.containsKey(key), key.activation() + " run " + key.run() + " appears twice");
                 Rows rows = new Rows();
-                rows.seed = line.cells()[2].isEmpty() ? null : line.integer(2, "seed");
+                rows.seed = line.cells()[2].isEmpty() ? null : line.integer(2, "seed", 0, Long.MAX_VALUE);
                 Long expected = study.seedOf(key.run());
                 line.require(Objects.equals(rows.seed, expected), "seed " + rows.seed + ", but summary.json's seed " + study.seed() + " gives "
                         + (expected == null ? "none (--init weights)" : expected) + " for run " + key.run());
-                double loss = line.number(3, "final_loss"), train = line.number(4, "train_acc"), test = line.number(5, "test_acc");
-                // a diverged run has NaN in all three
-                if (!(Double.isNaN(loss) && Double.isNaN(train) && Double.isNaN(test))) rows.result = new Run.Result(loss, train, test);
+                // a diverged run has NaN in all three, a finished one its final loss and accuracies
+                boolean diverged = List.of(line.cells()).subList(3, 6).stream().allMatch("NaN"::equals);
+                if (!diverged) rows.result = new Run.Result(line.loss(3, "final_loss"), line.share(4, "train_acc"), line.share(5, "test_acc"));
                 byRun.put(key, rows);
             }
             require(byRun.size() == study.nets(), dir.resolve(RUNS) + " has " + byRun.size() + " runs, summary.json says "
@@ -321,9 +324,11 @@ public final class RunFiles {
         void historyCsv() {
             for (Line line : lines(HISTORY, HISTORY_HEADER)) {
                 Rows rows = known(line, key(line));
-                int epoch = (int) line.integer(2, "epoch");
+                int epoch = (int) line.integer(2, "epoch", 0, Integer.MAX_VALUE);
                 line.require(epoch == rows.epochs.size(), "epoch " + epoch + ", expected " + rows.epochs.size() + " (each run's epochs in order from 0)");
-                rows.epochs.add(new Training.Epoch(epoch, line.number(3, "loss"), line.number(4, "train_acc"), line.number(5, "test_acc")));
+                // (a test accuracy is NaN where there was no test set, as nn.Training records it)
+                double test = line.cells()[5].equals("NaN") ? Double.NaN : line.share(5, "test_acc");
+                rows.epochs.add(new Training.Epoch(epoch, line.loss(3, "loss"), line.share(4, "train_acc"), test));
             }
         }
 
@@ -333,19 +338,33 @@ public final class RunFiles {
                 Rows rows = known(line, key(line));
                 List<List<Double>> columns = file.columns().stream().map(c -> rows.perLayer.computeIfAbsent(c, x -> new ArrayList<>())).toList();
                 int at = columns.get(0).size();
-                int epoch = (int) line.integer(2, "epoch");
+                int epoch = (int) line.integer(2, "epoch", 0, Integer.MAX_VALUE);
                 String layer = "hidden" + (at % depth + 1);
                 line.require(epoch == at / depth && line.cells()[3].equals(layer), "epoch " + epoch + " layer " + line.cells()[3] + ", expected epoch "
                         + at / depth + " layer " + layer + " (summary.json's depth " + depth + ": hidden1..hidden" + depth + " per epoch, epochs in order)");
-                for (int c = 0; c < columns.size(); c++) {
-                    boolean empty = file.emptyForNaN() && line.cells()[4 + c].isEmpty();
-                    columns.get(c).add(empty ? Double.NaN : line.number(4 + c, file.columns().get(c)));
-                }
+                for (int c = 0; c < columns.size(); c++) columns.get(c).add(value(file, line, c));
             }
         }
 
+        /**
+         * Cell {@code c} of a per-layer file as deep writes it: a norm finite and >= 0; a share in [0, 1], or empty where
+         * it does not apply; an update:weight ratio finite and >= 0, or NaN or Infinity where the weights' norm is 0.
+         */
+        double value(LayerFile file, Line line, int c) {
+            String column = file.columns().get(c), cell = line.cells()[4 + c];
+            if (file.emptyForNaN() && cell.isEmpty()) return Double.NaN;
+            if (column.equals(Run.DEAD_FRACTION) || column.equals(Run.SATURATED_FRACTION)) return line.share(4 + c, column);
+            if (column.equals(Run.UPDATE_RATIO) && (cell.equals("NaN") || cell.equals("Infinity"))) {
+                int weight = file.columns().indexOf(Run.WEIGHT_NORM);
+                line.require(weight >= 0 && line.cells()[4 + weight].matches("0(\\.0*)?(E0)?"), column + " is " + cell
+                        + ", which only weights of norm 0 give; expected a finite number >= 0");
+                return cell.equals("NaN") ? Double.NaN : Double.POSITIVE_INFINITY;
+            }
+            return line.number(4 + c, column, 0, Double.MAX_VALUE);
+        }
+
         Key key(Line line) {
-            return new Key(activation(line.cells()[0], line.where()), (int) line.integer(1, "run"));
+            return new Key(activation(line.cells()[0], line.where()), (int) line.integer(1, "run", 1, Integer.MAX_VALUE));
         }
 
         Rows known(Line line, Key key) {
@@ -365,7 +384,7 @@ public final class RunFiles {
             try {
                 text = Files.readAllLines(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
-                throw new BadInputException(option + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+                throw new BadInputException(option + ": cannot read " + file + " (" + Output.reason(e) + ")");
             }
             require(!text.isEmpty() && text.get(0).equals(header), file + " has columns '" + (text.isEmpty() ? "" : text.get(0))
                     + "', expected '" + header + "'");
@@ -386,20 +405,34 @@ public final class RunFiles {
 
     /** One CSV line, split into cells, that knows where it is for error messages. */
     private record Line(String option, String where, String[] cells) {
-        long integer(int column, String name) {
+        /** A whole number in decimal digits from {@code min} to {@code max}. */
+        long integer(int column, String name, long min, long max) {
+            String cell = cells[column];
             try {
-                return Long.parseLong(cells[column]);
+                long v = Long.parseLong(cell);
+                if (Decimals.isInteger(cell) && v >= min && v <= max) return v;
             } catch (NumberFormatException e) {
-                throw new BadInputException(option + ": " + where + ": " + name + " '" + cells[column] + "' is not an integer");
+                // said below, in words
             }
+            throw new BadInputException(option + ": " + where + ": " + name + " '" + cell + "' is not a whole number from " + min + " to " + max);
         }
 
-        double number(int column, String name) {
-            try {
-                return Double.parseDouble(cells[column]);
-            } catch (NumberFormatException e) {
-                throw new BadInputException(option + ": " + where + ": " + name + " '" + cells[column] + "' is not a number");
-            }
+        /** A finite plain decimal number from {@code min} to {@code max} (no NaN, Infinity, 0x1p-1 or 1.5d). */
+        double number(int column, String name, double min, double max) {
+            var v = Decimals.parse(cells[column]);
+            if (v.isPresent() && v.getAsDouble() >= min && v.getAsDouble() <= max) return v.getAsDouble();
+            throw new BadInputException(option + ": " + where + ": " + name + " '" + cells[column] + "' is not a finite decimal number"
+                    + (min == 0 && max == 1 ? " from 0 to 1" : min == 0 ? " >= 0" : ""));
+        }
+
+        /** A loss: finite, >= 0. */
+        double loss(int column, String name) {
+            return number(column, name, 0, Double.MAX_VALUE);
+        }
+
+        /** An accuracy or a share of units: from 0 to 1. */
+        double share(int column, String name) {
+            return number(column, name, 0, 1);
         }
 
         void require(boolean ok, String message) {
