@@ -1,10 +1,9 @@
 ///usr/bin/env jbang "$0" "$@" ; exit $?
 // Vanishing gradient, step 3: record the gradients of the ReLU and the Sigmoid nets of step 2 (or of any activations of
-// --activations), the L2 norm of every
-// hidden layer's weight gradient in every epoch, right after the backward pass, and plot them per layer, with the
-// magnitude of the first layer's updates (what each step moved in its weights, against the 1e-3 rule of thumb).
-// Does Sigmoid show the vanishing gradient more clearly? With --from, the nets step 2 (deep) trained are read back
-// instead of trained again: deep records these numbers for every net.
+// --activations), the L2 norm of every hidden layer's weight gradient in every epoch, right after the backward pass, and
+// plot them per layer, with the magnitude of the first layer's updates (what each step moved in its weights, against
+// the 1e-3 rule of thumb). Does Sigmoid show the vanishing gradient more clearly? With --from, the nets step 2 (deep)
+// trained are read back instead of trained again: deep records these numbers for every net.
 //
 //JAVA 17+
 //COMPILE_OPTIONS -encoding UTF-8

@@ -26,6 +26,7 @@
 //SOURCES io/DivergedException.java
 //SOURCES io/Format.java
 //SOURCES io/Output.java
+//SOURCES io/Programs.java
 //SOURCES io/Progress.java
 //SOURCES nn/Activation.java
 //SOURCES nn/CrossEntropy.java

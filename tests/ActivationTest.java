@@ -172,12 +172,18 @@ class ActivationTest {
         return rows;
     }
 
+    /** The rows' inputs x, in order. */
+    static float[] inputs(List<TorchRow> rows) {
+        float[] x = new float[rows.size()];
+        for (int i = 0; i < x.length; i++) x[i] = rows.get(i).x();
+        return x;
+    }
+
     /** LeakyReLU in float is PyTorch's bit for bit, and so is its derivative from the output. */
     @Test
     void leakyReluIsPyTorchsBitForBit() throws IOException {
         List<TorchRow> rows = torchRows();
-        float[] x = new float[rows.size()];
-        for (int i = 0; i < x.length; i++) x[i] = rows.get(i).x();
+        float[] x = inputs(rows);
         INDArray y = Nd4j.createFromArray(x), grad = Nd4j.create(DataType.FLOAT, x.length).assign(1);
         Activation.LEAKY_RELU.applyInPlace(y);
         Activation.LEAKY_RELU.multiplyByDerivative(grad, y, null, null);
@@ -196,8 +202,7 @@ class ActivationTest {
     @Test
     void geluFollowsPyTorchsExactForm() throws IOException {
         List<TorchRow> rows = torchRows();
-        float[] x = new float[rows.size()];
-        for (int i = 0; i < x.length; i++) x[i] = rows.get(i).x();
+        float[] x = inputs(rows);
         INDArray y = Nd4j.createFromArray(x), grad = Nd4j.create(DataType.FLOAT, x.length).assign(1);
         Activation.GELU.applyInPlace(y);
         Activation.GELU.multiplyByDerivative(grad, y, Nd4j.createFromArray(x), null);

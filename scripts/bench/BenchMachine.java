@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import io.Programs;
 import org.nd4j.shade.jackson.core.json.JsonReadFeature;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
 import org.nd4j.shade.jackson.databind.json.JsonMapper;
@@ -89,17 +89,8 @@ final class BenchMachine {
     /** The first of /usr/bin/python3 and python3 that can import {@code modules} (e.g. "torch, sklearn"). */
     static String findPython(String modules) {
         for (String python : List.of("/usr/bin/python3", "python3")) {
-            try {
-                Process p = new ProcessBuilder(python, "-c", "import " + modules).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (p.waitFor(120, TimeUnit.SECONDS) && p.exitValue() == 0) return python;
-                p.destroyForcibly();
-            } catch (IOException e) {
-                // not installed under this name; try the next
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+            if (Programs.works(List.of(python, "-c", "import " + modules), 120)) return python;
+            if (Thread.currentThread().isInterrupted()) return null;
         }
         return null;
     }

@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
+import io.Programs;
 import io.BadInputException;
 import io.Output;
 
@@ -115,17 +115,8 @@ public final class Kernelspec {
             if (dir.isEmpty()) continue;
             Path jupyter = Path.of(dir).resolve("jupyter");
             if (!Files.isExecutable(jupyter)) continue;
-            try {
-                Process p = new ProcessBuilder(jupyter.toString(), "notebook", "--version").redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return List.of(jupyter.toString(), "notebook");
-                p.destroyForcibly();
-            } catch (IOException e) {
-                // not runnable: try the next one
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
+            if (Programs.works(List.of(jupyter.toString(), "notebook", "--version"), 60)) return List.of(jupyter.toString(), "notebook");
+            if (Thread.currentThread().isInterrupted()) return null;
         }
         return null;
     }
