@@ -67,7 +67,7 @@ public class bench implements Callable<Integer> {
     String only;
 
     @Option(names = "--whole", description = "Time the whole process of lecture, train-manual and gradnorms (relu, sigmoid) "
-            + "as a user waits for it, ./jbang launcher included, against scripts/bench_whole.py (PyTorch + scikit-learn + "
+            + "as a user waits for it (the launcher included), against scripts/bench_whole.py (PyTorch + scikit-learn + "
             + "matplotlib, the same outputs); --repeat rounds, alternated; --epochs E runs E epochs (train-manual 2E).")
     boolean whole;
 
