@@ -21,6 +21,7 @@ import nn.Mlp;
 import nn.Sgd;
 import nn.Training;
 import speed.Nd4jSetup;
+import speed.Parallel;
 
 /**
  * Trains every net of a {@link Study} on {@code data}: run 1 of each activation, then run 2, ..., {@code jobs} nets at
@@ -89,7 +90,7 @@ public final class Trainer {
                 for (Activation a : study.activations()) {
                     int run = r;
                     futures.add(pool.submit(() -> {
-                        Nd4jSetup.oneThreadHere();   // OpenMP's thread count is per native thread: set it on this one too
+                        Parallel.workerOf(jobs);
                         Mlp net = initialNet(a, run);
                         Run done = train(net, run, bar);
                         trained.accept(done, net);
