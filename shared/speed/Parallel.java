@@ -11,7 +11,9 @@ import java.util.function.Function;
 /**
  * Independent pieces of work (nets to train) {@code jobs} at a time, each on its own thread with one ND4J thread (see
  * {@link Nd4jSetup}: the matrices are small, so one core per net is the fastest use of the cores). The pieces share
- * nothing, so each one's numbers are those of running it alone, whatever {@code jobs}.
+ * nothing, so each one's numbers are those of running it alone on one core ({@code MOONS_TWO_CORES=0}), whatever
+ * {@code jobs}; a net that trains alone on both cores ({@link TwoCores}) differs from them by float rounding (deep's
+ * losses after 100 epochs in the 8th digit).
  */
 public final class Parallel {
     private Parallel() {}
