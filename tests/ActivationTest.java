@@ -172,6 +172,17 @@ class ActivationTest {
         return rows;
     }
 
+    /** An activation's values y = f(x) at the rows' inputs, and its derivative there (f'(x) times a gradient of ones). */
+    record Applied(INDArray y, INDArray grad) {}
+
+    static Applied applied(Activation activation, List<TorchRow> rows) {
+        float[] x = inputs(rows);
+        INDArray y = Nd4j.createFromArray(x), grad = Nd4j.create(DataType.FLOAT, x.length).assign(1);
+        activation.applyInPlace(y);
+        activation.multiplyByDerivative(grad, y, Nd4j.createFromArray(x), null);   // (the input: GELU's derivative needs it)
+        return new Applied(y, grad);
+    }
+
     /** The rows' inputs x, in order. */
     static float[] inputs(List<TorchRow> rows) {
         float[] x = new float[rows.size()];
@@ -183,11 +194,9 @@ class ActivationTest {
     @Test
     void leakyReluIsPyTorchsBitForBit() throws IOException {
         List<TorchRow> rows = torchRows();
-        float[] x = inputs(rows);
-        INDArray y = Nd4j.createFromArray(x), grad = Nd4j.create(DataType.FLOAT, x.length).assign(1);
-        Activation.LEAKY_RELU.applyInPlace(y);
-        Activation.LEAKY_RELU.multiplyByDerivative(grad, y, null, null);
-        for (int i = 0; i < x.length; i++) {
+        Applied leaky = applied(Activation.LEAKY_RELU, rows);
+        INDArray y = leaky.y(), grad = leaky.grad();
+        for (int i = 0; i < rows.size(); i++) {
             TorchRow r = rows.get(i);
             assertEquals(Float.floatToIntBits(r.leaky()), Float.floatToIntBits(y.getFloat(i)), "leaky_relu(" + r.x() + ")");
             assertEquals(r.leakyGrad(), grad.getFloat(i), 0f, "leaky_relu'(" + r.x() + ")");
@@ -202,12 +211,10 @@ class ActivationTest {
     @Test
     void geluFollowsPyTorchsExactForm() throws IOException {
         List<TorchRow> rows = torchRows();
-        float[] x = inputs(rows);
-        INDArray y = Nd4j.createFromArray(x), grad = Nd4j.create(DataType.FLOAT, x.length).assign(1);
-        Activation.GELU.applyInPlace(y);
-        Activation.GELU.multiplyByDerivative(grad, y, Nd4j.createFromArray(x), null);
+        Applied gelu = applied(Activation.GELU, rows);
+        INDArray y = gelu.y(), grad = gelu.grad();
         double worst = 0, worstGrad = 0;
-        for (int i = 0; i < x.length; i++) {
+        for (int i = 0; i < rows.size(); i++) {
             TorchRow r = rows.get(i);
             if (!Float.isFinite(r.x())) {
                 assertEquals(Float.isNaN(r.gelu()), Float.isNaN(y.getFloat(i)), "gelu(" + r.x() + ")");
